@@ -1,0 +1,199 @@
+"""The catalog of trained models and accelerators: loaded, validated and normalised once.
+
+Sources of every number are in ``data/catalog/*.yaml``. Training compute of a model is the
+reported figure where one is published, else ``flops_per_param_token x N x D`` with 6 FLOPs per
+parameter per token for dense decoders and encoders and 3 for T5-style encoder-decoders, which
+process each token with half of their parameters (Brown et al. 2020, arXiv:2005.14165, App. D).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from llmplan.errors import InputError, unknown_choice
+from llmplan.schema import validate_doc
+from llmplan.units import FLOPS_PER_PF_DAY, parse_quantity
+from llmplan.yamlio import YamlDoc, read_yaml
+
+PRECISIONS = ("bf16", "fp16", "fp8", "tf32", "fp32")
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """An accelerator. Peaks are dense TFLOP/s; sparse headlines are kept apart."""
+
+    id: str
+    name: str
+    peak_tflops_dense: dict[str, float]
+    memory_gb: float
+    source: str
+    vendor: str = ""
+    form_factor: str = ""
+    year: int | None = None
+    peak_tflops_sparse: dict[str, float] | None = None
+    memory_bandwidth_gbs: float | None = None
+    tdp_w: float | None = None
+    price_per_hour: dict[str, Any] | None = None
+    verification: str = "verified"
+    notes: str = ""
+
+    @property
+    def training_precision(self) -> str:
+        """Precision used for mixed-precision training: bf16 where supported, else fp16."""
+        for precision in ("bf16", "fp16", "tf32", "fp32"):
+            if precision in self.peak_tflops_dense:
+                return precision
+        return next(iter(self.peak_tflops_dense))
+
+    @property
+    def peak_flops(self) -> float:
+        """Dense peak FLOP/s at the training precision."""
+        return self.peak_tflops_dense[self.training_precision] * 1e12
+
+
+@dataclass(frozen=True)
+class Model:
+    """A trained model with its published numbers (normalised to plain floats)."""
+
+    id: str
+    name: str
+    family: str
+    year: int
+    architecture: str
+    params: float
+    tokens: float
+    source: str
+    flops_per_param_token: float = 6.0
+    reported_flops: float | None = None
+    hardware: str | None = None
+    hardware_count: float | None = None
+    accelerator_hours: float | None = None
+    energy_mwh: float | None = None
+    co2_t: float | None = None
+    tokens_lower_bound: bool = False
+    verification: str = "verified"
+    notes: str = ""
+
+    @property
+    def estimated_flops(self) -> float:
+        """flops_per_param_token x N x D."""
+        return self.flops_per_param_token * self.params * self.tokens
+
+    @property
+    def train_flops(self) -> float:
+        """Reported training compute where published, else the estimate."""
+        return self.reported_flops if self.reported_flops is not None else self.estimated_flops
+
+    @property
+    def pf_days(self) -> float:
+        return self.train_flops / FLOPS_PER_PF_DAY
+
+    @property
+    def tokens_per_param(self) -> float:
+        return self.tokens / self.params
+
+
+@dataclass(frozen=True)
+class Catalog:
+    models: tuple[Model, ...]
+    hardware: dict[str, Hardware]
+
+    def model(self, model_id: str) -> Model:
+        for m in self.models:
+            if m.id == model_id:
+                return m
+        raise KeyError(model_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "models": [asdict(m) for m in self.models],
+            "hardware": [asdict(h) for h in self.hardware.values()],
+        }
+
+
+def _read_docs(paths: list[Path]) -> list[YamlDoc]:
+    docs = []
+    for path in sorted(paths):
+        doc = read_yaml(path)
+        if doc.data is None:
+            raise InputError(
+                doc.where(), "the file is empty", expected="a 'models:' or 'hardware:' list"
+            )
+        if not isinstance(doc.data, dict):
+            raise InputError(
+                doc.where(),
+                f"found {type(doc.data).__name__}",
+                expected="a mapping with 'models:' or 'hardware:'",
+            )
+        validate_doc(doc, "catalog")
+        docs.append(doc)
+    return docs
+
+
+def load_catalog(catalog_dir: Path | str) -> Catalog:
+    """Load every ``*.yaml`` under ``catalog_dir`` into a validated, normalised :class:`Catalog`.
+
+    Raises
+    ------
+    InputError
+        Naming file, entry and field for a schema violation, a malformed quantity, a duplicate id or
+        an unknown hardware id.
+    """
+    catalog_dir = Path(catalog_dir)
+    paths = list(catalog_dir.glob("*.yaml"))
+    if not paths:
+        raise InputError(
+            str(catalog_dir), "no *.yaml files", expected="models.yaml and hardware.yaml"
+        )
+    docs = _read_docs(paths)
+    hardware: dict[str, Hardware] = {}
+    for doc in docs:
+        for i, entry in enumerate(doc.data.get("hardware") or []):
+            where = doc.where("hardware", i, "id", entry=entry["id"])
+            if entry["id"] in hardware:
+                raise InputError(
+                    where, f"duplicate hardware id '{entry['id']}'", expected="unique ids"
+                )
+            hardware[entry["id"]] = Hardware(**entry)
+    models: list[Model] = []
+    seen: set[str] = set()
+    for doc in docs:
+        for i, entry in enumerate(doc.data.get("models") or []):
+            models.append(_model(doc, i, entry, hardware, seen))
+    return Catalog(models=tuple(models), hardware=hardware)
+
+
+def _model(
+    doc: YamlDoc, i: int, entry: dict[str, Any], hardware: dict[str, Hardware], seen: set[str]
+) -> Model:
+    mid = entry["id"]
+
+    def where(*field: str) -> Any:
+        return doc.where("models", i, *field, entry=mid)
+
+    if mid in seen:
+        raise InputError(where("id"), f"duplicate model id '{mid}'", expected="unique ids")
+    seen.add(mid)
+    values = dict(entry)
+    values["params"] = parse_quantity(entry["params"], where("params"), kind="count")
+    values["tokens"] = parse_quantity(entry["tokens"], where("tokens"), kind="count")
+    for key in ("hardware_count", "accelerator_hours"):
+        if key in entry:
+            kind = "gpu_hours" if key == "accelerator_hours" else "count"
+            values[key] = parse_quantity(entry[key], where(key), kind=kind)
+    reported = values.pop("reported_compute", None)
+    if reported:
+        ((unit, amount),) = reported.items()
+        at = where("reported_compute", unit)
+        values["reported_flops"] = (
+            parse_quantity(amount, at, kind="pf_days") * FLOPS_PER_PF_DAY
+            if unit == "pf_days"
+            else parse_quantity(amount, at, kind="flops")
+        )
+    if "hardware" in entry and entry["hardware"] not in hardware:
+        raise unknown_choice(where("hardware"), "hardware id", entry["hardware"], hardware)
+    if "flops_per_param_token" not in entry and entry["architecture"] == "encoder-decoder":
+        values["flops_per_param_token"] = 3.0
+    return Model(**values)

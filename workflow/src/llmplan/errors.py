@@ -1,0 +1,109 @@
+"""Errors a user can act on.
+
+Every mistake in a user's input (a scenario, the catalog, a runs CSV, a command-line flag) ends in
+an :class:`InputError` whose message names where the mistake is (file and, for YAML, line), which
+entry and which field, what was found and what was expected. The command-line tool and the workflow
+scripts print that message and exit non-zero; they never show a Python traceback for it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class LlmplanError(Exception):
+    """Base class of every error llmplan raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """Location of a value in the user's input.
+
+    Parameters
+    ----------
+    file
+        Path of the file as the user would type it (``config/scenarios/x.yaml``), or a
+        pseudo-location such as ``command line``.
+    entry
+        The entry in that file (a model id, a scenario name, a CSV row), or ``None``.
+    field
+        Dotted path of the field inside the entry (``budget.mfu``), or ``None``.
+    line
+        1-based line number in the file, where known.
+    """
+
+    file: str
+    entry: str | None = None
+    field: str | None = None
+    line: int | None = None
+
+    def at(self, field: str, line: int | None = None) -> Where:
+        """The same place, one field deeper."""
+        full = f"{self.field}.{field}" if self.field else field
+        return Where(self.file, self.entry, full, line if line is not None else self.line)
+
+    def for_entry(self, entry: str, line: int | None = None) -> Where:
+        return Where(self.file, entry, None, line if line is not None else self.line)
+
+    def __str__(self) -> str:
+        parts = [f"{self.file}:{self.line}" if self.line else self.file]
+        if self.entry:
+            parts.append(f"entry '{self.entry}'")
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return ", ".join(parts)
+
+
+class InputError(LlmplanError):
+    """A mistake in the user's input, with where it is, what was found and what was expected."""
+
+    def __init__(
+        self,
+        where: Where | str,
+        problem: str,
+        *,
+        expected: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.where = where if isinstance(where, Where) else Where(where)
+        self.problem = problem
+        self.expected = expected
+        self.hint = hint
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        text = f"{self.where}: {self.problem}"
+        if self.expected:
+            text += f"; expected {self.expected}"
+        if self.hint:
+            text += f". {self.hint}"
+        return text if text.endswith(".") else text + "."
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, n: int = 3) -> str | None:
+    """A 'did you mean ...?' hint with the nearest valid choices, or ``None`` if none is close."""
+    close = difflib.get_close_matches(str(word), sorted(choices), n=n, cutoff=0.5)
+    if not close:
+        return None
+    return "Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def unknown_choice(where: Where, kind: str, found: object, choices: Iterable[str]) -> InputError:
+    """The error for an id that is not in a registry (hardware id, law id, key)."""
+    choices = sorted(choices)
+    hint = did_you_mean(str(found), choices)
+    listing = ", ".join(choices)
+    if len(listing) > 300:
+        listing = listing[:300].rsplit(",", 1)[0] + ", ..."
+    return InputError(
+        where,
+        f"unknown {kind} '{found}'",
+        expected=f"one of {listing}",
+        hint=hint,
+    )
