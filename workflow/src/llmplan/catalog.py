@@ -112,6 +112,20 @@ class Catalog:
             "hardware": [asdict(h) for h in self.hardware.values()],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Catalog:
+        """Rebuild from :meth:`to_dict` output (the normalised ``catalog.json``)."""
+        model_fields = set(Model.__dataclass_fields__)
+        hardware_fields = set(Hardware.__dataclass_fields__)
+        models = tuple(
+            Model(**{k: v for k, v in m.items() if k in model_fields}) for m in data["models"]
+        )
+        hardware = {
+            h["id"]: Hardware(**{k: v for k, v in h.items() if k in hardware_fields})
+            for h in data["hardware"]
+        }
+        return cls(models=models, hardware=hardware)
+
 
 def _read_docs(paths: list[Path]) -> list[YamlDoc]:
     docs = []

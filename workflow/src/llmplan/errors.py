@@ -80,10 +80,22 @@ class InputError(LlmplanError):
             text += f"; expected {self.expected}"
         if self.hint:
             text += f". {self.hint}"
-        return text if text.endswith(".") else text + "."
+        return text if text.endswith((".", "?")) else text + "."
 
     def __str__(self) -> str:
         return self.message
+
+    def at_line(self, line: int | None) -> InputError:
+        """The same error, pointing at ``line`` (when known)."""
+        if line is None:
+            return self
+        w = self.where
+        return InputError(
+            Where(w.file, w.entry, w.field, line),
+            self.problem,
+            expected=self.expected,
+            hint=self.hint,
+        )
 
 
 def did_you_mean(word: str, choices: Iterable[str], *, n: int = 3) -> str | None:

@@ -35,6 +35,16 @@ class YamlDoc:
             key = key[:-1]
         return self.lines.get((), None)
 
+    def line_of_field(self, dotted: str | None) -> int | None:
+        """Line of a field given as a dotted path such as ``budget.mfu`` or ``laws[1]``."""
+        if not dotted:
+            return None
+        parts: list[str | int] = []
+        for piece in dotted.replace("]", "").replace("[", ".").split("."):
+            if piece:
+                parts.append(int(piece) if piece.isdigit() else piece)
+        return self.line(*parts)
+
     def where(self, *path: str | int, entry: str | None = None) -> Where:
         """A :class:`Where` for the node at ``path`` (fields joined with dots)."""
         fields = [str(p) if isinstance(p, str) else f"[{p}]" for p in path]

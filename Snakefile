@@ -1,0 +1,31 @@
+# llmplan: plan compute-optimal training of large language models.
+# `snakemake --cores 4` builds every report of config/scenarios/*.yaml into reports/.
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, schema="workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/catalog.smk"
+include: "workflow/rules/plan.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        "reports/index.html",
+        "reports/catalog/catalog.json",
+        "reports/catalog/catalog.html",
+        "reports/catalog/catalog.pdf",
+        expand(
+            "reports/scenarios/{scenario}/plan.{ext}",
+            scenario=SCENARIOS,
+            ext=["json", "html", "pdf"],
+        ),

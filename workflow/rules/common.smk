@@ -1,0 +1,35 @@
+# Shared definitions: the library on the path, the scenario list and input functions.
+import os
+import sys
+from pathlib import Path
+
+# The llmplan library of this checkout, for the Snakefile and for every script it runs, even if
+# another copy is installed in the environment.
+LLMPLAN_SRC = str(Path(workflow.basedir) / "workflow" / "src")
+sys.path.insert(0, LLMPLAN_SRC)
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(
+        p for p in (LLMPLAN_SRC, os.environ.get("PYTHONPATH")) if p
+    )
+)
+
+from llmplan.errors import LlmplanError
+from llmplan.pipeline import check_inputs
+
+try:
+    SCENARIOS = check_inputs("config/scenarios", "data/catalog", config)
+except LlmplanError as err:
+    sys.exit(f"llmplan: error: {err}")
+CATALOG_FILES = sorted(str(p) for p in Path("data/catalog").glob("*.yaml"))
+
+
+wildcard_constraints:
+    scenario="[A-Za-z0-9][A-Za-z0-9_-]*",
+
+
+def get_scenario_file(wildcards):
+    return f"config/scenarios/{wildcards.scenario}.yaml"
+
+
+def get_plan_jsons(wildcards):
+    return expand("reports/scenarios/{scenario}/plan.json", scenario=SCENARIOS)

@@ -1,0 +1,15 @@
+rule plan:
+    """Budget and compute-optimal allocation of one scenario under each of its laws."""
+    input:
+        scenario=get_scenario_file,
+        catalog="reports/catalog/catalog.json",
+    output:
+        json="reports/scenarios/{scenario}/plan.json",
+    log:
+        "reports/logs/plan/{scenario}.log",
+    conda:
+        "../envs/llmplan.yaml"
+    params:
+        settings=config,
+    script:
+        "../scripts/plan.py"

@@ -1,0 +1,9 @@
+"""Snakemake script of rule catalog: see llmplan.pipeline.write_catalog."""
+
+from pathlib import Path
+
+from llmplan.pipeline import run_step, write_catalog
+
+run_step(
+    write_catalog, Path(snakemake.input[0]).parent, snakemake.output.json, log=snakemake.log[0]
+)

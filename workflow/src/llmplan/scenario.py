@@ -1,0 +1,196 @@
+"""Planning scenarios: ``config/scenarios/<name>.yaml``, validated with the file, line and field.
+
+A scenario's name is its file name without ``.yaml``; it becomes a folder under
+``reports/scenarios/``, so it may only hold letters, digits, ``-`` and ``_`` (a name can never
+write outside ``reports/``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from llmplan.budget import Assumptions, Budget, resolve_budget
+from llmplan.catalog import Hardware
+from llmplan.errors import InputError, Where
+from llmplan.schema import validate_doc
+from llmplan.units import parse_quantity
+from llmplan.yamlio import YamlDoc, parse_yaml
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Global settings from ``config/config.yaml`` (defaults filled in)."""
+
+    laws: tuple[str, ...] = ("chinchilla-approach3", "tokens-per-param")
+    tokens_per_param: float = 20.0
+    assumptions: Assumptions = field(default_factory=Assumptions)
+    page_size: str = "A4"
+    author: str = "llmplan"
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Settings:
+        assumptions = config.get("assumptions") or {}
+        report = config.get("report") or {}
+        defaults = cls()
+        return cls(
+            laws=tuple(config.get("laws") or defaults.laws),
+            tokens_per_param=float(config.get("tokens_per_param", defaults.tokens_per_param)),
+            assumptions=Assumptions(
+                mfu=float(assumptions.get("mfu", defaults.assumptions.mfu)),
+                pue=float(assumptions.get("pue", defaults.assumptions.pue)),
+                grid_kg_co2_per_kwh=float(
+                    assumptions.get("grid_kg_co2_per_kwh", defaults.assumptions.grid_kg_co2_per_kwh)
+                ),
+            ),
+            page_size=str(report.get("page_size", defaults.page_size)),
+            author=str(report.get("author", defaults.author)),
+        )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: its budget resolved, its laws and constraints as written."""
+
+    name: str
+    file: str
+    sha256: str
+    title: str
+    description: str
+    budget: Budget
+    budget_spec: dict[str, Any]
+    laws: tuple[str, ...]
+    tokens_per_param: float
+    constraints: dict[str, Any]
+    assumptions: Assumptions
+    doc: YamlDoc = field(repr=False, compare=False)
+
+
+def scenario_name(path: Path | str) -> str:
+    """The scenario name of a file, refusing names that are not safe folder names."""
+    path = Path(path)
+    name = path.stem
+    if path.suffix != ".yaml" or not NAME_PATTERN.match(name):
+        raise InputError(
+            Where(str(path)),
+            f"'{path.name}' is not a valid scenario file name",
+            expected="<name>.yaml where name holds only letters, digits, '-' and '_' "
+            "(it becomes a folder under reports/scenarios/)",
+        )
+    return name
+
+
+def parse_scenario(
+    text: str,
+    file: str,
+    *,
+    hardware: Mapping[str, Hardware],
+    settings: Settings = Settings(),
+    known_laws: Sequence[str] | None = None,
+) -> Scenario:
+    """Parse and validate a scenario's YAML text.
+
+    Parameters
+    ----------
+    text
+        The file's content.
+    file
+        The path shown in errors (``config/scenarios/x.yaml``).
+    hardware
+        The catalog's accelerators by id.
+    settings
+        Global defaults.
+    known_laws
+        Valid law ids; when given, unknown ids are refused here with the nearest valid ones.
+
+    Raises
+    ------
+    InputError
+        For anything wrong, naming the file, line and field.
+    """
+    name = scenario_name(file)
+    doc = parse_yaml(text, file)
+    if doc.data is None:
+        raise InputError(
+            Where(file, name),
+            "the file is empty",
+            expected="a mapping with at least 'title:' and 'budget:' (see config/README.md)",
+        )
+    if not isinstance(doc.data, dict):
+        raise InputError(
+            Where(file, name, line=1),
+            f"found a {type(doc.data).__name__} at the top level",
+            expected="a mapping with at least 'title:' and 'budget:' (see config/README.md)",
+        )
+    validate_doc(doc, "scenario", entry=name)
+    data = doc.data
+    override = data.get("assumptions") or {}
+    assumptions = Assumptions(
+        mfu=settings.assumptions.mfu,
+        pue=float(override.get("pue", settings.assumptions.pue)),
+        grid_kg_co2_per_kwh=float(
+            override.get("grid_kg_co2_per_kwh", settings.assumptions.grid_kg_co2_per_kwh)
+        ),
+    )
+    try:
+        budget = resolve_budget(
+            data["budget"], hardware, doc.where("budget", entry=name), assumptions=assumptions
+        )
+    except InputError as err:
+        raise err.at_line(doc.line_of_field(err.where.field)) from None
+    laws = tuple(data.get("laws") or settings.laws)
+    if known_laws is not None:
+        from llmplan.errors import unknown_choice
+
+        for i, law in enumerate(laws):
+            if law not in known_laws:
+                raise unknown_choice(doc.where("laws", i, entry=name), "law id", law, known_laws)
+    if len(set(laws)) != len(laws):
+        raise InputError(
+            doc.where("laws", entry=name), "a law is listed twice", expected="distinct law ids"
+        )
+    ratio = settings.tokens_per_param
+    if "tokens_per_param" in data:
+        ratio = parse_quantity(
+            data["tokens_per_param"], doc.where("tokens_per_param", entry=name), kind="number"
+        )
+    return Scenario(
+        name=name,
+        file=file,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        title=data["title"],
+        description=data.get("description", ""),
+        budget=budget,
+        budget_spec=dict(data["budget"]),
+        laws=laws,
+        tokens_per_param=ratio,
+        constraints=dict(data.get("constraints") or {}),
+        assumptions=assumptions,
+        doc=doc,
+    )
+
+
+def load_scenario(
+    path: Path | str,
+    *,
+    hardware: Mapping[str, Hardware],
+    settings: Settings = Settings(),
+    known_laws: Sequence[str] | None = None,
+    display: str | None = None,
+) -> Scenario:
+    """Read and validate ``path`` (see :func:`parse_scenario`)."""
+    path = Path(path)
+    shown = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(Where(shown), "file not found") from None
+    except UnicodeDecodeError as err:
+        raise InputError(Where(shown), f"not UTF-8 text ({err.reason})") from None
+    return parse_scenario(text, shown, hardware=hardware, settings=settings, known_laws=known_laws)
