@@ -59,7 +59,7 @@ from scipy.optimize import minimize_scalar
 
 from llmplan.catalog import Hardware
 from llmplan.errors import InputError, Where, unknown_choice
-from llmplan.laws import FLOPS_PER_PARAM_TOKEN, Law
+from llmplan.laws import FLOPS_PER_PARAM_TOKEN, Law, ParametricLaw
 from llmplan.units import parse_quantity
 
 #: Muennighoff et al. 2023 fitted constants (huggingface/datablations README @13701315,
@@ -454,6 +454,11 @@ def allocate(
             assert plan is not None
             if all(math.isfinite(v) for v in plan.values()):
                 sections["inference"] = {"method": SARDANA_CITATION, **plan}
+                if not isinstance(law, ParametricLaw):
+                    sections["inference"]["note"] = (
+                        "this law's allocation does not minimise its own L(N, D) at fixed C, so "
+                        "part of the saving exists even without inference"
+                    )
                 if plan["train_flops"] > flops * (1 + 1e-9):
                     warnings.append(
                         f"{law.id}: the inference-aware model trains for "
