@@ -13,22 +13,53 @@ have the closed-form efficient frontier of Hoffmann et al. 2022, eq. 4:
     G = (alpha A / (beta B))^(1 / (alpha + beta)),  a = beta / (alpha + beta),  b = alpha / (alpha + beta)
     N_opt(C) = G (C / 6)^a,   D_opt(C) = G^-1 (C / 6)^b.
 
+Power-law frontiers (Hoffmann et al. 2022 approaches 1 and 2, s3.1-3.2) state only
+N_opt = k C^a; then D_opt = C / (6 N_opt) = C^(1 - a) / (6 k). Their coefficient k is not printed in
+the paper: it is derived here from the paper's own projections (Table 3 for approach 1, Table A3 for
+approach 2) as the least-squares fit of ln N - a ln C over the table's nine rows with a fixed at
+the published exponent (see :data:`HOFFMANN_TABLE3_APPROACH1`).
+
+Kaplan et al. 2020 (eq. 6.1 and Table 6): N_opt = 1.3e9 (C / 1 PF/s-day)^0.73 non-embedding
+parameters, with D = C / 6 N here, and the joint loss (eq. 1.5, constants Table 2)
+
+    L(N, D) = [ (N_c / N)^(alpha_N / alpha_D) + D_c / D ]^alpha_D.
+
+Uncertainty. A law may carry parameter samples (rows of E, A, B, alpha, beta): bootstrap rows of a
+fit, or draws from published standard errors. :meth:`ParametricLaw.intervals` pushes every sample
+through eq. 4 and reports the 10th and 90th percentiles (:data:`INTERVAL_PERCENTILES`, the
+convention of Hoffmann et al. 2022 Table 2) of N_opt, D_opt and the loss at the optimum.
+
 All functions are vectorised over numpy arrays of budgets.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from llmplan.errors import Where, unknown_choice
+from llmplan.errors import InputError, Where, unknown_choice
+from llmplan.units import FLOPS_PER_PF_DAY
 
 #: FLOPs per parameter per training token for a dense decoder: 2 forward + 4 backward
 #: (Kaplan et al. 2020, s2.1, eq. 2.1).
 FLOPS_PER_PARAM_TOKEN: Final = 6.0
+
+#: Percentiles of parameter samples reported as an interval: 10th-90th, as in Hoffmann et al. 2022
+#: Table 2.
+INTERVAL_PERCENTILES: Final = (10.0, 90.0)
+
+#: One sentence a report prints wherever predicted losses of several laws stand side by side.
+LOSS_COMPARABILITY_NOTE: Final = (
+    "Predicted losses of different laws are not comparable with each other: each law was fitted "
+    "on its own dataset with its own tokeniser (Hoffmann et al. and Epoch AI: MassiveText; Kaplan "
+    "et al.: WebText2 with GPT-2 byte-pair encoding; fitted laws: your runs), so compare a law's "
+    "losses only with the same law's."
+)
 
 FloatArray = NDArray[np.float64]
 
@@ -65,6 +96,10 @@ class Law:
     def has_loss(self) -> bool:
         return False
 
+    @property
+    def has_samples(self) -> bool:
+        return False
+
     def optimal(self, flops: ArrayLike) -> tuple[FloatArray, FloatArray]:
         """Compute-optimal (N, D) for budgets ``flops``; satisfies 6 N D = C."""
         raise NotImplementedError
@@ -74,26 +109,65 @@ class Law:
         shape = np.broadcast(np.asarray(params), np.asarray(tokens)).shape
         return np.full(shape, np.nan)
 
+    def tokens_for_loss(self, params: ArrayLike, loss: ArrayLike) -> FloatArray:
+        """Training tokens D with L(N, D) = ``loss``; inf where N alone cannot reach it.
+
+        Only for laws with a loss (used by the inference-aware allocation).
+        """
+        raise NotImplementedError(f"law '{self.id}' predicts no loss")
+
     def in_range(self, flops: ArrayLike) -> NDArray[np.bool_]:
         """True where the budget lies within a factor 10 of the fitted range."""
         c = np.asarray(flops, dtype=float)
         low, high = self.flops_range
         return (c >= low / 10.0) & (c <= high * 10.0)
 
+    def intervals(self, flops: float) -> dict[str, list[float]] | None:
+        """10th-90th percentile intervals of N_opt, D_opt and loss at ``flops``, if known."""
+        return None
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-ready description for ``llmplan laws`` and reports."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "citation": self.citation,
+            "counts_embeddings": self.counts_embeddings,
+            "flops_range": [float(x) for x in self.flops_range],
+            "has_loss": self.has_loss,
+            "has_intervals": self.has_samples,
+            "loss_note": self.loss_note,
+            "notes": list(self.notes),
+        }
+
+
+def _percentiles(values: FloatArray) -> list[float]:
+    low, high = np.percentile(values, INTERVAL_PERCENTILES, axis=0)
+    return [float(low), float(high)]
+
 
 @dataclass(frozen=True)
 class ParametricLaw(Law):
-    """L(N, D) = E + A / N^alpha + B / D^beta with the eq. 4 closed-form frontier."""
+    """L(N, D) = E + A / N^alpha + B / D^beta with the eq. 4 closed-form frontier.
+
+    ``samples`` (optional) holds rows [E, A, B, alpha, beta] drawn from the parameters' uncertainty
+    (bootstrap or published standard errors); see :meth:`intervals`.
+    """
 
     E: float = 0.0
     A: float = 0.0
     B: float = 0.0
     alpha: float = 0.0
     beta: float = 0.0
+    samples: FloatArray | None = field(default=None, compare=False, repr=False)
 
     @property
     def has_loss(self) -> bool:
         return True
+
+    @property
+    def has_samples(self) -> bool:
+        return self.samples is not None and len(self.samples) > 1
 
     @property
     def a(self) -> float:
@@ -122,6 +196,86 @@ class ParametricLaw(Law):
         d = np.asarray(tokens, dtype=float)
         return self.E + self.A / n**self.alpha + self.B / d**self.beta
 
+    def tokens_for_loss(self, params: ArrayLike, loss: ArrayLike) -> FloatArray:
+        """D = (B / (L - E - A / N^alpha))^(1 / beta); inf where L - E - A / N^alpha <= 0."""
+        n = np.asarray(params, dtype=float)
+        gap = np.asarray(loss, dtype=float) - self.E - self.A / n**self.alpha
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            tokens = np.where(
+                gap > 0, (self.B / np.where(gap > 0, gap, 1.0)) ** (1 / self.beta), np.inf
+            )
+        return np.asarray(tokens, dtype=float)
+
+    def intervals(self, flops: float) -> dict[str, list[float]] | None:
+        """Percentiles (:data:`INTERVAL_PERCENTILES`) of N_opt, D_opt and L(N_opt, D_opt).
+
+        Each sample [E, A, B, alpha, beta] is a law of its own; its eq. 4 optimum at ``flops`` and
+        the loss there are computed, and the percentiles over samples reported.
+        """
+        if not self.has_samples:
+            return None
+        assert self.samples is not None
+        e, a_, b_, al, be = (self.samples[:, i] for i in range(5))
+        g = (al * a_ / (be * b_)) ** (1.0 / (al + be))
+        c6 = float(flops) / FLOPS_PER_PARAM_TOKEN
+        params = g * c6 ** (be / (al + be))
+        tokens = c6 / params
+        loss = e + a_ / params**al + b_ / tokens**be
+        return {
+            "params": _percentiles(params),
+            "tokens": _percentiles(tokens),
+            "loss": _percentiles(loss),
+        }
+
+
+@dataclass(frozen=True)
+class PowerLaw(Law):
+    """N_opt = k C^a, D_opt = C / (6 N_opt) (Hoffmann et al. 2022 approaches 1 and 2)."""
+
+    coefficient: float = 1.0
+    exponent: float = 0.5
+
+    def optimal(self, flops: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        c = np.asarray(flops, dtype=float)
+        params = self.coefficient * c**self.exponent
+        return params, c / (FLOPS_PER_PARAM_TOKEN * params)
+
+
+@dataclass(frozen=True)
+class KaplanLaw(Law):
+    """Kaplan et al. 2020: N_opt = N_e (C / PF-day)^p_N, D = C / 6N; loss from eq. 1.5."""
+
+    n_e: float = 1.3e9
+    p_n: float = 0.73
+    n_c: float = 6.4e13
+    d_c: float = 1.8e13
+    alpha_n: float = 0.076
+    alpha_d: float = 0.103
+
+    @property
+    def has_loss(self) -> bool:
+        return True
+
+    def optimal(self, flops: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        c = np.asarray(flops, dtype=float)
+        params = self.n_e * (c / FLOPS_PER_PF_DAY) ** self.p_n
+        return params, c / (FLOPS_PER_PARAM_TOKEN * params)
+
+    def loss(self, params: ArrayLike, tokens: ArrayLike) -> FloatArray:
+        n = np.asarray(params, dtype=float)
+        d = np.asarray(tokens, dtype=float)
+        return ((self.n_c / n) ** (self.alpha_n / self.alpha_d) + self.d_c / d) ** self.alpha_d
+
+    def tokens_for_loss(self, params: ArrayLike, loss: ArrayLike) -> FloatArray:
+        """D = D_c / (L^(1/alpha_D) - (N_c/N)^(alpha_N/alpha_D)); inf where that is <= 0."""
+        n = np.asarray(params, dtype=float)
+        gap = np.asarray(loss, dtype=float) ** (1 / self.alpha_d) - (self.n_c / n) ** (
+            self.alpha_n / self.alpha_d
+        )
+        with np.errstate(divide="ignore"):
+            tokens = np.where(gap > 0, self.d_c / np.where(gap > 0, gap, 1.0), np.inf)
+        return np.asarray(tokens, dtype=float)
+
 
 @dataclass(frozen=True)
 class TokensPerParamLaw(Law):
@@ -145,21 +299,198 @@ _MASSIVETEXT: Final = (
     "loss in nats/token on MassiveText with the SentencePiece tokeniser of Hoffmann et al."
 )
 
+#: Hoffmann et al. 2022 Table 3 (approach 1 projections): (parameters, FLOPs, tokens).
+#: SECONDARY: read in an ar5iv transcription of arXiv:2203.15556 and several independent GitHub
+#: notes quoting it (all agree digit for digit); the PDF itself was not read.
+HOFFMANN_TABLE3_APPROACH1: Final = (
+    (400e6, 1.92e19, 8.0e9),
+    (1e9, 1.21e20, 20.2e9),
+    (10e9, 1.23e22, 205.1e9),
+    (67e9, 5.76e23, 1.5e12),
+    (175e9, 3.85e24, 3.7e12),
+    (280e9, 9.90e24, 5.9e12),
+    (520e9, 3.43e25, 11.0e12),
+    (1e12, 1.27e26, 21.2e12),
+    (10e12, 1.30e28, 216.2e12),
+)
+
+#: Hoffmann et al. 2022 Table A3, approach 2 columns: (parameters, FLOPs, tokens).
+#: SECONDARY, same ar5iv transcription as :data:`HOFFMANN_TABLE3_APPROACH1`.
+HOFFMANN_TABLEA3_APPROACH2: Final = (
+    (400e6, 1.84e19, 7.7e9),
+    (1e9, 1.20e20, 20.0e9),
+    (10e9, 1.32e22, 219.5e9),
+    (67e9, 6.88e23, 1.7e12),
+    (175e9, 4.54e24, 4.3e12),
+    (280e9, 1.18e25, 7.1e12),
+    (520e9, 4.19e25, 13.4e12),
+    (1e12, 1.59e26, 26.5e12),
+    (10e12, 1.75e28, 292.0e12),
+)
+
+#: Exponents a of N_opt ~ C^a, Hoffmann et al. 2022 Table 2 (VERIFIED in laws.csv).
+APPROACH1_EXPONENT: Final = 0.50
+APPROACH2_EXPONENT: Final = 0.49
+
+
+def coefficient_from_table(rows: tuple[tuple[float, float, float], ...], exponent: float) -> float:
+    """k of N = k C^a fitted to (N, C) rows in log space with a fixed: exp(mean(ln N - a ln C)).
+
+    DERIVED from the paper's projections: the paper does not print k.
+    """
+    params = np.array([r[0] for r in rows])
+    flops = np.array([r[1] for r in rows])
+    return float(np.exp(np.mean(np.log(params) - exponent * np.log(flops))))
+
+
+# Hoffmann et al. 2022 approach 3, unrounded constants as used by Epoch AI
+# (epoch-research/analyzing-chinchilla @92258837, data_analysis.ipynb cell 16 "true_params";
+# laws.csv rows "approach3 unrounded"): A = exp(6.0073404), B = exp(6.0179186), E = exp(0.5267228).
+_UNROUNDED: Final = {
+    "E": math.exp(0.5267228),
+    "A": math.exp(6.0073404),
+    "B": math.exp(6.0179186),
+    "alpha": 0.33917084,
+    "beta": 0.2849083,
+}
+
+_EPOCH: Final = "Besiroglu et al. 2024, Chinchilla Scaling: A replication attempt, arXiv:2404.10102"
+#: Epoch AI refit central values (paper table; SECONDARY: transcribed in >= 5 GitHub notes; the
+#: notebook's own MLE agrees to 1e-3 relative, laws.csv).
+EPOCH_2024: Final = {"E": 1.8172, "A": 482.01, "B": 2085.43, "alpha": 0.3478, "beta": 0.3658}
+#: Standard errors used to sample the Epoch law: log-space SEs of A, B, E and SEs of alpha, beta
+#: from Epoch's notebook (epoch-research/analyzing-chinchilla @92258837, data_analysis.ipynb
+#: cells 25 and 54, 4000 bootstraps; laws.csv, VERIFIED).
+EPOCH_2024_SE: Final = {
+    "log_E": 0.014,
+    "log_A": 0.258,
+    "log_B": 0.421,
+    "alpha": 0.0154,
+    "beta": 0.0206,
+}
+EPOCH_SAMPLE_SEED: Final = 20240416
+EPOCH_SAMPLE_COUNT: Final = 2000
+
+
+def epoch_samples(*, seed: int = EPOCH_SAMPLE_SEED, count: int = EPOCH_SAMPLE_COUNT) -> FloatArray:
+    """Parameter draws for the Epoch AI refit from its published standard errors.
+
+    Only marginal standard errors are published, so this is the least presumptuous sampler we
+    can defend: ln A, ln B, ln E normal around the log of the central values with the notebook's
+    log-space SEs (log-normal keeps A, B, E positive, where a normal with B's SE of 1293 around
+    2085 would not), alpha and beta normal with their SEs. Correlations between parameters are
+    IGNORED; in the fit, ln A and alpha (ln B and beta) are strongly positively correlated, so
+    these intervals are wider than the bootstrap's, more so far from the fitted range. Treat them
+    as conservative.
+    """
+    rng = np.random.default_rng(seed)
+    se = EPOCH_2024_SE
+    c = EPOCH_2024
+    return np.column_stack(
+        [
+            np.exp(rng.normal(math.log(c["E"]), se["log_E"], count)),
+            np.exp(rng.normal(math.log(c["A"]), se["log_A"], count)),
+            np.exp(rng.normal(math.log(c["B"]), se["log_B"], count)),
+            rng.normal(c["alpha"], se["alpha"], count),
+            rng.normal(c["beta"], se["beta"], count),
+        ]
+    )
+
+
+_KAPLAN: Final = "Kaplan et al. 2020, Scaling Laws for Neural Language Models, arXiv:2001.08361"
+# Kaplan et al.'s compute-efficient frontier spans roughly 1e-8 to 10 PF/s-days of C_min (Figures 1
+# and 13 axes); APPROXIMATE, read off the figures, not a number the paper states.
+_KAPLAN_RANGE: Final = (1e-8 * FLOPS_PER_PF_DAY, 10.0 * FLOPS_PER_PF_DAY)
+
 
 def _builtin_laws(tokens_per_param: float = 20.0) -> dict[str, Law]:
+    approach3 = dict(
+        counts_embeddings=True,
+        flops_range=_HOFFMANN_RANGE,
+        loss_note=_MASSIVETEXT,
+    )
     laws: list[Law] = [
+        PowerLaw(
+            id="chinchilla-approach1",
+            name="Chinchilla approach 1 (training-curve envelope)",
+            citation=(
+                f"{_HOFFMANN}, s3.1; exponent a = 0.50 from Table 2; coefficient derived from the "
+                "Table 3 projections (least squares in log space)"
+            ),
+            counts_embeddings=True,
+            flops_range=_HOFFMANN_RANGE,
+            loss_note="approach 1 fits only the frontier: predicts no loss",
+            notes=("coefficient k DERIVED from Table 3 (SECONDARY transcription)",),
+            coefficient=coefficient_from_table(HOFFMANN_TABLE3_APPROACH1, APPROACH1_EXPONENT),
+            exponent=APPROACH1_EXPONENT,
+        ),
+        PowerLaw(
+            id="chinchilla-approach2",
+            name="Chinchilla approach 2 (IsoFLOP profiles)",
+            citation=(
+                f"{_HOFFMANN}, s3.2; a = 0.49, b = 0.51 from Table 2; coefficient derived from "
+                "the Table A3 projections (least squares in log space)"
+            ),
+            counts_embeddings=True,
+            flops_range=_HOFFMANN_RANGE,
+            loss_note="approach 2 fits only the frontier: predicts no loss",
+            notes=("coefficient k DERIVED from Table A3 (SECONDARY transcription)",),
+            coefficient=coefficient_from_table(HOFFMANN_TABLEA3_APPROACH2, APPROACH2_EXPONENT),
+            exponent=APPROACH2_EXPONENT,
+        ),
         ParametricLaw(
             id="chinchilla-approach3",
             name="Chinchilla approach 3 (rounded constants)",
             citation=f"{_HOFFMANN}, s3.3 eq. 2 and 4; constants App. D.2 eq. 10",
-            counts_embeddings=True,
-            flops_range=_HOFFMANN_RANGE,
-            loss_note=_MASSIVETEXT,
             E=1.69,
             A=406.4,
             B=410.7,
             alpha=0.34,
             beta=0.28,
+            **approach3,
+        ),
+        ParametricLaw(
+            id="chinchilla-approach3-unrounded",
+            name="Chinchilla approach 3 (unrounded constants)",
+            citation=(
+                f"{_HOFFMANN}, s3.3 eq. 2 and 4; unrounded constants from the paper's LaTeX source "
+                "as recorded by Epoch AI (epoch-research/analyzing-chinchilla, data_analysis.ipynb)"
+            ),
+            **_UNROUNDED,
+            **approach3,
+        ),
+        ParametricLaw(
+            id="epoch-2024",
+            name="Epoch AI refit of Chinchilla approach 3",
+            citation=(
+                f"{_EPOCH}, refit table; standard errors from Epoch's notebook "
+                "(epoch-research/analyzing-chinchilla, data_analysis.ipynb cells 25 and 54)"
+            ),
+            notes=(
+                "intervals from independent draws of the published standard errors; "
+                "parameter correlations ignored, so intervals are conservative",
+            ),
+            samples=epoch_samples(),
+            **EPOCH_2024,
+            **approach3,
+        ),
+        KaplanLaw(
+            id="kaplan-2020",
+            name="Kaplan et al. 2020",
+            citation=(
+                f"{_KAPLAN}, eq. 6.1 and Table 6 (N_opt = 1.3e9 C_PF-days^0.73); "
+                "loss eq. 1.5 with Table 2 constants"
+            ),
+            counts_embeddings=False,
+            flops_range=_KAPLAN_RANGE,
+            loss_note=(
+                "loss in nats/token on WebText2 with the GPT-2 byte-pair tokeniser, "
+                "N = non-embedding parameters"
+            ),
+            notes=(
+                "N excludes embedding parameters; D = C / 6N is our completion",
+                "fitted range approximate (read off the paper's figures)",
+            ),
         ),
         TokensPerParamLaw(
             id="tokens-per-param",
@@ -179,9 +510,94 @@ def _builtin_laws(tokens_per_param: float = 20.0) -> dict[str, Law]:
 
 LAW_IDS: Final = tuple(_builtin_laws())
 
+#: Keys of a fit result dict (written by the fitting stage).
+FIT_KEYS: Final = ("E", "A", "B", "alpha", "beta")
 
-def get_law(law_id: str, *, tokens_per_param: float = 20.0, where: Where | None = None) -> Law:
-    """The law with id ``law_id``.
+
+def law_from_fit(
+    dataset: str,
+    fit: Mapping[str, Any],
+    *,
+    flops_range: tuple[float, float] = (0.0, math.inf),
+    counts_embeddings: bool = True,
+) -> ParametricLaw:
+    """The law ``fit:<dataset>`` from a fit result {E, A, B, alpha, beta[, bootstrap]}.
+
+    Parameters
+    ----------
+    dataset
+        Name of the runs dataset (``data/runs/<dataset>.csv``).
+    fit
+        Central values under ``E, A, B, alpha, beta``; optional ``bootstrap``, a list of
+        [E, A, B, alpha, beta] rows, becomes the law's samples (intervals).
+    flops_range
+        Range of 6 N D over the runs, if the caller knows it; unknown by default.
+    counts_embeddings
+        Whether the runs' N counts embedding parameters.
+
+    Raises
+    ------
+    InputError
+        A missing key, or a value that is not a finite positive number.
+    """
+    where = Where(f"fit:{dataset}")
+    values: dict[str, float] = {}
+    for key in FIT_KEYS:
+        if key not in fit:
+            raise InputError(
+                where.at(key), f"missing '{key}'", expected=f"keys {', '.join(FIT_KEYS)}"
+            )
+        value = fit[key]
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (math.isfinite(value) and value > 0)
+        ):
+            raise InputError(where.at(key), f"found {value!r}", expected="a finite positive number")
+        values[key] = float(value)
+    samples = None
+    if fit.get("bootstrap") is not None:
+        try:
+            samples = np.asarray(fit["bootstrap"], dtype=float)
+        except (TypeError, ValueError) as err:
+            raise InputError(
+                where.at("bootstrap"),
+                f"cannot read as numbers ({err})",
+                expected="rows of 5 numbers",
+            ) from None
+        if samples.ndim != 2 or samples.shape[1] != len(FIT_KEYS):
+            raise InputError(
+                where.at("bootstrap"),
+                f"found an array of shape {samples.shape}",
+                expected="a list of [E, A, B, alpha, beta] rows",
+            )
+        samples = samples[np.all(np.isfinite(samples) & (samples > 0), axis=1)]
+    return ParametricLaw(
+        id=f"fit:{dataset}",
+        name=f"Fitted to {dataset}",
+        citation=(
+            f"fitted by llmplan to data/runs/{dataset}.csv with the parametric form of "
+            f"{_HOFFMANN}, eq. 2 (approach 3)"
+        ),
+        counts_embeddings=counts_embeddings,
+        flops_range=flops_range,
+        loss_note=f"loss in the units and on the data of data/runs/{dataset}.csv",
+        notes=() if samples is not None else ("no bootstrap samples: no intervals",),
+        samples=samples,
+        **values,
+    )
+
+
+def get_law(
+    law_id: str,
+    *,
+    tokens_per_param: float = 20.0,
+    where: Where | None = None,
+    fitted: Mapping[str, Law] | None = None,
+) -> Law:
+    """The law with id ``law_id``: a built-in id, or ``fit:<name>`` resolved in ``fitted``.
+
+    ``fitted`` maps ``fit:<name>`` (or bare ``<name>``) to laws built by :func:`law_from_fit`.
 
     Raises
     ------
@@ -189,6 +605,18 @@ def get_law(law_id: str, *, tokens_per_param: float = 20.0, where: Where | None 
         For an unknown id, with the nearest valid ids.
     """
     laws = _builtin_laws(tokens_per_param)
-    if law_id not in laws:
-        raise unknown_choice(where or Where("law"), "law id", law_id, laws)
-    return laws[law_id]
+    if law_id in laws:
+        return laws[law_id]
+    fitted = fitted or {}
+    by_id = {(k if k.startswith("fit:") else f"fit:{k}"): v for k, v in fitted.items()}
+    if law_id in by_id:
+        return by_id[law_id]
+    raise unknown_choice(where or Where("law"), "law id", law_id, [*laws, *by_id])
+
+
+def all_laws(
+    *, tokens_per_param: float = 20.0, fitted: Mapping[str, Law] | None = None
+) -> list[Law]:
+    """Every built-in law in registry order, then the fitted ones."""
+    laws: list[Law] = list(_builtin_laws(tokens_per_param).values())
+    return laws + list((fitted or {}).values())
