@@ -180,7 +180,10 @@ def test_to_dict_shape():
         assert key in a
     assert set(a["intervals"]) == {"params", "tokens", "loss"}
     assert a["intervals"]["params"][0] < a["params"] < a["intervals"]["params"][1]
-    assert a["in_range"] is False  # 190x above Hoffmann's largest IsoFLOP budget
+    assert a["in_range"] is True  # 44x above Hoffmann's largest run: within the 100x tolerance
+    far = allocate(1e26, get_law("epoch-2024")).to_dict()
+    assert far["in_range"] is False  # 7,700x above: an extrapolation, with a warning
+    assert any("extrapolation" in w for w in far["warnings"])
     json.dumps(a)
     plain = allocate(1e21, get_law("chinchilla-approach1")).to_dict()
     assert plain["loss"] is None and plain["intervals"] is None

@@ -1,7 +1,8 @@
 rule catalog:
     """Load, validate and normalise the catalog of models and hardware."""
     input:
-        CATALOG_FILES,
+        catalog=CATALOG_FILES,
+        code=LIBRARY_FILES,
     output:
         json="reports/catalog/catalog.json",
     log:

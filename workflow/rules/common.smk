@@ -21,6 +21,9 @@ try:
 except LlmplanError as err:
     sys.exit(f"llmplan: error: {err}")
 CATALOG_FILES = sorted(str(p) for p in Path("data/catalog").glob("*.yaml"))
+# Outputs depend on the code that computes and renders them: a change reruns what it affects.
+LIBRARY_FILES = sorted(str(p) for p in Path(LLMPLAN_SRC, "llmplan").glob("*.py"))
+TEMPLATE_FILES = sorted(str(p) for p in Path("workflow/templates").glob("*.j2"))
 
 
 wildcard_constraints:

@@ -3,6 +3,7 @@ rule plan:
     input:
         scenario=get_scenario_file,
         catalog="reports/catalog/catalog.json",
+        code=LIBRARY_FILES,
     output:
         json="reports/scenarios/{scenario}/plan.json",
     log:

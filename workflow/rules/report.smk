@@ -2,6 +2,8 @@ rule scenario_report:
     """HTML and PDF planning report of one scenario."""
     input:
         plan="reports/scenarios/{scenario}/plan.json",
+        code=LIBRARY_FILES,
+        templates=TEMPLATE_FILES,
     output:
         html="reports/scenarios/{scenario}/plan.html",
         pdf="reports/scenarios/{scenario}/plan.pdf",
@@ -19,6 +21,8 @@ rule catalog_report:
     """HTML and PDF report of the catalog."""
     input:
         catalog="reports/catalog/catalog.json",
+        code=LIBRARY_FILES,
+        templates=TEMPLATE_FILES,
     output:
         html="reports/catalog/catalog.html",
         pdf="reports/catalog/catalog.pdf",
@@ -37,6 +41,8 @@ rule index:
     input:
         plans=get_plan_jsons,
         catalog="reports/catalog/catalog.json",
+        code=LIBRARY_FILES,
+        templates=TEMPLATE_FILES,
     output:
         html="reports/index.html",
     log:

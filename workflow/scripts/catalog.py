@@ -5,5 +5,8 @@ from pathlib import Path
 from llmplan.pipeline import run_step, write_catalog
 
 run_step(
-    write_catalog, Path(snakemake.input[0]).parent, snakemake.output.json, log=snakemake.log[0]
+    write_catalog,
+    Path(snakemake.input.catalog[0]).parent,
+    snakemake.output.json,
+    log=snakemake.log[0],
 )

@@ -63,6 +63,9 @@ LOSS_COMPARABILITY_NOTE: Final = (
 
 FloatArray = NDArray[np.float64]
 
+#: A budget more than this factor outside a law's fitted range gets a warning.
+RANGE_FACTOR: Final = 100.0
+
 
 @dataclass(frozen=True)
 class Law:
@@ -117,10 +120,14 @@ class Law:
         raise NotImplementedError(f"law '{self.id}' predicts no loss")
 
     def in_range(self, flops: ArrayLike) -> NDArray[np.bool_]:
-        """True where the budget lies within a factor 10 of the fitted range."""
+        """True where the budget lies within a factor 100 (two orders of magnitude) of the fitted range.
+
+        Hoffmann et al. themselves extrapolated 44x beyond their largest run to size Chinchilla;
+        beyond 100x a report warns that the law is being extrapolated.
+        """
         c = np.asarray(flops, dtype=float)
         low, high = self.flops_range
-        return (c >= low / 10.0) & (c <= high * 10.0)
+        return (c >= low / RANGE_FACTOR) & (c <= high * RANGE_FACTOR)
 
     def intervals(self, flops: float) -> dict[str, list[float]] | None:
         """10th-90th percentile intervals of N_opt, D_opt and loss at ``flops``, if known."""
@@ -292,9 +299,10 @@ class TokensPerParamLaw(Law):
 _HOFFMANN: Final = (
     "Hoffmann et al. 2022, Training Compute-Optimal Large Language Models, arXiv:2203.15556"
 )
-# Hoffmann et al. trained 400+ models from 70M to 16B parameters on 5B-500B tokens; their
-# IsoFLOP budgets span 6e18 to 3e21 FLOPs (s3.2, Figure 3).
-_HOFFMANN_RANGE: Final = (6e18, 3e21)
+# Hoffmann et al. trained 400+ models from 70M to 16B parameters on 5B-500B tokens (s3); the runs
+# of their Figure 4, which the approach-3 fit uses, span 1.4e18 to 1.3e22 FLOPs (Epoch AI's
+# extraction of those points, Besiroglu et al. 2024, arXiv:2404.10102).
+_HOFFMANN_RANGE: Final = (1.4e18, 1.3e22)
 _MASSIVETEXT: Final = (
     "loss in nats/token on MassiveText with the SentencePiece tokeniser of Hoffmann et al."
 )

@@ -7,54 +7,15 @@ dict (the content of ``reports/scenarios/<name>/plan.json``) and chart SVGs.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from llmplan.allocate import allocate_all
 from llmplan.catalog import Catalog
-from llmplan.laws import FLOPS_PER_PARAM_TOKEN, Law, get_law
-
-#: Printed wherever losses of different laws stand side by side.
-LOSS_CAVEAT = (
-    "Predicted losses of different laws are not comparable: each law was fitted on its own "
-    "dataset with its own tokeniser, so compare each law's loss only with itself."
-)
-
-
-def _finite(value: float | None) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def allocation(flops: float, law: Law) -> dict[str, Any]:
-    """Compute-optimal N and D at ``flops`` under ``law``, its predicted loss, range warnings."""
-    n_opt, d_opt = law.optimal(flops)
-    params, tokens = float(n_opt), float(d_opt)
-    loss = _finite(float(law.loss(params, tokens))) if law.has_loss else None
-    warnings = []
-    if not bool(law.in_range(flops)):
-        low, high = law.flops_range
-        warnings.append(
-            f"{flops:.3g} FLOPs is far outside the range this law was fitted on "
-            f"({low:.1g} to {high:.1g} FLOPs): treat it as an extrapolation."
-        )
-    return {
-        "law": law.id,
-        "law_name": law.name,
-        "citation": law.citation,
-        "counts_embeddings": law.counts_embeddings,
-        "flops": flops,
-        "params": params,
-        "tokens": tokens,
-        "tokens_per_param": tokens / params,
-        "loss": loss,
-        "loss_note": law.loss_note,
-        "intervals": None,
-        "in_range": not warnings,
-        "warnings": warnings,
-    }
+from llmplan.laws import FLOPS_PER_PARAM_TOKEN, LOSS_COMPARABILITY_NOTE, Law, get_law
+from llmplan.scenario import Scenario
 
 
 def similar_models(catalog: Catalog, flops: float, *, factor: float = 4.0) -> list[dict[str, Any]]:
@@ -78,24 +39,29 @@ def similar_models(catalog: Catalog, flops: float, *, factor: float = 4.0) -> li
     return sorted(rows, key=lambda r: (abs(math.log(r["compute_ratio"])), r["id"]))
 
 
-def build_plan(scenario: Any, catalog: Catalog, *, provenance: dict[str, Any]) -> dict[str, Any]:
-    """The plan of a scenario as a JSON-ready dict."""
+def build_plan(
+    scenario: Scenario,
+    catalog: Catalog,
+    *,
+    provenance: dict[str, Any],
+    fitted: Mapping[str, Law] | None = None,
+) -> dict[str, Any]:
+    """The plan of a scenario as a JSON-ready dict (the content of ``plan.json``)."""
     budget = scenario.budget
-    laws = [get_law(law_id, tokens_per_param=scenario.tokens_per_param) for law_id in scenario.laws]
-    allocations = [allocation(budget.flops, law) for law in laws]
-    for alloc in allocations:
-        if budget.hardware is not None:
-            from llmplan.budget import budget_from_flops
-
-            check = budget_from_flops(
-                FLOPS_PER_PARAM_TOKEN * alloc["params"] * alloc["tokens"],
-                hardware=budget.hardware,
-                count=budget.count,
-                mfu=budget.mfu,
-                price_per_hour=budget.price_per_hour,
-                assumptions=scenario.assumptions,
-            )
-            alloc["days"] = check.days
+    laws = [
+        get_law(law_id, tokens_per_param=scenario.tokens_per_param, fitted=fitted)
+        for law_id in scenario.laws
+    ]
+    allocations = [
+        a.to_dict()
+        for a in allocate_all(
+            budget.flops,
+            laws,
+            constraints=scenario.constraints,
+            hardware=budget.hardware,
+            count=budget.count,
+        )
+    ]
     return {
         "scenario": {
             "name": scenario.name,
@@ -107,7 +73,7 @@ def build_plan(scenario: Any, catalog: Catalog, *, provenance: dict[str, Any]) -
         "budget": budget.to_dict(),
         "laws": list(scenario.laws),
         "allocations": allocations,
-        "loss_caveat": LOSS_CAVEAT,
+        "loss_caveat": LOSS_COMPARABILITY_NOTE,
         "similar_models": similar_models(catalog, budget.flops),
         "provenance": provenance,
     }

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from llmplan.allocate import Constraints, parse_constraints
 from llmplan.budget import Assumptions, Budget, resolve_budget
 from llmplan.catalog import Hardware
 from llmplan.errors import InputError, Where
@@ -67,7 +68,7 @@ class Scenario:
     budget_spec: dict[str, Any]
     laws: tuple[str, ...]
     tokens_per_param: float
-    constraints: dict[str, Any]
+    constraints: Constraints
     assumptions: Assumptions
     doc: YamlDoc = field(repr=False, compare=False)
 
@@ -170,7 +171,9 @@ def parse_scenario(
         budget_spec=dict(data["budget"]),
         laws=laws,
         tokens_per_param=ratio,
-        constraints=dict(data.get("constraints") or {}),
+        constraints=parse_constraints(
+            data.get("constraints"), doc.where("constraints", entry=name)
+        ),
         assumptions=assumptions,
         doc=doc,
     )
