@@ -182,6 +182,11 @@ def _entry_error(doc: YamlDoc, err: InputError) -> InputError:
     )
 
 
+def _entry_where(doc: YamlDoc, section: str, i: int, entry: str, *field: str) -> Where:
+    """Where a field of entry ``i`` of ``section`` is: the entry by id, the field relative to it."""
+    return Where(doc.file, entry, ".".join(field) or None, doc.line(section, i, *field))
+
+
 def _read_docs(paths: list[Path]) -> list[YamlDoc]:
     docs = []
     for path in sorted(paths):
@@ -223,7 +228,7 @@ def load_catalog(catalog_dir: Path | str) -> Catalog:
     hardware: dict[str, Hardware] = {}
     for doc in docs:
         for i, entry in enumerate(doc.data.get("hardware") or []):
-            where = doc.where("hardware", i, "id", entry=entry["id"])
+            where = _entry_where(doc, "hardware", i, entry["id"], "id")
             if entry["id"] in hardware:
                 raise InputError(
                     where, f"duplicate hardware id '{entry['id']}'", expected="unique ids"
@@ -243,7 +248,7 @@ def _model(
     mid = entry["id"]
 
     def where(*field: str) -> Where:
-        return doc.where("models", i, *field, entry=mid)
+        return _entry_where(doc, "models", i, mid, *field)
 
     if mid in seen:
         raise InputError(where("id"), f"duplicate model id '{mid}'", expected="unique ids")
