@@ -17,7 +17,11 @@ from llmplan import __version__
 from llmplan.errors import LlmplanError
 
 #: Modules that provide subcommands, in the order ``--help`` lists them.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("llmplan.cli_allocate",)
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "llmplan.cli_catalog",
+    "llmplan.cli_allocate",
+    "llmplan.cli_fit",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

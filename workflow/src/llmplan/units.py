@@ -14,6 +14,7 @@ Anything else ("1.4 TT", "70 BB", "-5B", "NaN", "1e400") is an :class:`~llmplan.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from typing import Final, Literal
 
@@ -62,7 +63,8 @@ _CONVERT: Final[dict[tuple[str, str], float]] = {
 
 _NUMBER: Final = re.compile(
     r"""^\s*
-    (?P<num>[+-]?(?:\d[\d_,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
+    (?P<num>[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:_[0-9]+)*)(?:\.[0-9]*)?|\.[0-9]+)
+            (?:[eE][+-]?[0-9]+)?)
     \s*(?P<suffix>[kKMBGTP](?![A-Za-z]))?
     \s*(?P<unit>.*?)\s*$""",
     re.VERBOSE,
@@ -125,17 +127,28 @@ def parse_quantity(
     expected = _EXPECTED[kind]
     if isinstance(value, bool) or value is None:
         raise InputError(where, f"found {value!r}", expected=expected)
-    if isinstance(value, int | float):
-        number = float(value)
+    if isinstance(value, numbers.Real):  # int, float and numpy scalars; bool is refused above
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
     elif isinstance(value, str):
         number = _parse_string(value, where, kind, expected)
     else:
         raise InputError(where, f"found {type(value).__name__} {value!r}", expected=expected)
+    shown = _short(value)
     if not math.isfinite(number):
-        raise InputError(where, f"found {value!r}, which is not a finite number", expected=expected)
-    if number < 0 or (number == 0 and not allow_zero):
-        raise InputError(where, f"found {value!r}, which is not positive", expected=expected)
+        raise InputError(where, f"found {shown}, which is not a finite number", expected=expected)
+    if number < 0:
+        raise InputError(where, f"found {shown}, which is negative", expected=expected)
+    if number == 0 and not allow_zero:
+        raise InputError(where, f"found {shown}, which is zero", expected=expected)
     return number
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _parse_string(text: str, where: Where, kind: str, expected: str) -> float:
@@ -169,7 +182,12 @@ def format_si(value: float, *, digits: int = 3) -> str:
         return "n/a"
     if abs(value) >= 1e18:
         return f"{value:.{digits}g}"
-    for suffix, scale in (("P", 1e15), ("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        if abs(value) >= scale:
-            return f"{value / scale:.{digits}g}{suffix}"
-    return f"{value:.{digits}g}"
+    scales = (("P", 1e15), ("T", 1e12), ("B", 1e9), ("M", 1e6), ("k", 1e3), ("", 1.0))
+    for suffix, scale in scales:
+        # compare the value as it will be printed: 999,950 at 3 digits is "1M", not "1e+03k"
+        if abs(float(f"{value:.{digits}g}")) >= scale or scale == 1.0:
+            text = f"{value / scale:.{digits}g}"
+            if "e" in text and suffix:  # rounding pushed it to the next scale (P is the last)
+                return f"{value:.{digits}g}"
+            return f"{text}{suffix}"
+    raise AssertionError("unreachable")
