@@ -237,7 +237,7 @@ def test_parse_constraints():
     [
         ({"max_param": "30B"}, "Did you mean 'max_params'"),
         ({"unique_tokens": "lots"}, "unique_tokens"),
-        ({"max_params": 0}, "not positive"),
+        ({"max_params": 0}, "which is zero"),
         ([1, 2], "a mapping"),
     ],
 )

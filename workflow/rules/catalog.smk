@@ -9,5 +9,7 @@ rule catalog:
         "reports/logs/catalog.log",
     conda:
         "../envs/llmplan.yaml"
+    params:
+        settings=config,
     script:
         "../scripts/catalog.py"

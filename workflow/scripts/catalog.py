@@ -8,5 +8,6 @@ run_step(
     write_catalog,
     Path(snakemake.input.catalog[0]).parent,
     snakemake.output.json,
+    config=snakemake.params.settings,
     log=snakemake.log[0],
 )

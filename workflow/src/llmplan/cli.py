@@ -20,7 +20,6 @@ from llmplan.errors import LlmplanError
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "llmplan.cli_catalog",
     "llmplan.cli_allocate",
-    "llmplan.cli_fit",
 )
 
 

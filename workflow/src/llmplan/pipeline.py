@@ -154,12 +154,22 @@ def check_inputs(
 
 
 # ---------------------------------------------------------------- steps
-def write_catalog(catalog_dir: Path | str, out_json: Path | str) -> None:
-    """Load, validate and normalise the catalog into ``catalog.json``."""
-    from llmplan.catalog_derive import catalog_json
+def write_catalog(
+    catalog_dir: Path | str, out_json: Path | str, *, config: Mapping[str, Any]
+) -> None:
+    """Load, validate and normalise the catalog into ``catalog.json``, with derived columns.
 
+    ``normalised`` holds the validated entries (what later steps rebuild the catalog from);
+    ``models`` and ``hardware`` are the derived tables shown in reports.
+    """
+    from llmplan.catalog import catalog_json
+    from llmplan.laws import all_laws
+
+    settings = Settings.from_config(config)
     catalog = load_catalog(catalog_dir)
-    data = catalog_json(catalog)
+    laws = all_laws(tokens_per_param=settings.tokens_per_param)
+    data = catalog_json(catalog, laws, mfu=settings.assumptions.mfu)
+    data["normalised"] = catalog.to_dict()
     data["provenance"] = provenance(
         {"catalog": sha256_files(sorted(Path(catalog_dir).glob("*.yaml")))}
     )
@@ -167,7 +177,8 @@ def write_catalog(catalog_dir: Path | str, out_json: Path | str) -> None:
 
 
 def read_catalog(catalog_json: Path | str) -> Catalog:
-    return Catalog.from_dict(read_json(catalog_json))
+    """The catalog as normalised by :func:`write_catalog`."""
+    return Catalog.from_dict(read_json(catalog_json)["normalised"])
 
 
 def write_plan(
@@ -183,7 +194,7 @@ def write_plan(
 
     settings = Settings.from_config(config)
     catalog_data = read_json(catalog_json)
-    catalog = Catalog.from_dict(catalog_data)
+    catalog = Catalog.from_dict(catalog_data["normalised"])
     scenario = load_scenario(
         scenario_path, hardware=catalog.hardware, settings=settings, known_laws=LAW_IDS
     )
@@ -223,17 +234,28 @@ def write_catalog_report(
     *,
     config: Mapping[str, Any],
 ) -> None:
-    from llmplan.catalog_derive import compute_chart
+    """The catalog report: compute per model, N against D with each law's frontier, tables."""
+    import pandas as pd
+
+    from llmplan.catalog_charts import compute_chart_svg, params_tokens_svg
+    from llmplan.laws import all_laws
     from llmplan.report import html_to_pdf, render_html, safe_svg
 
     settings = Settings.from_config(config)
     data = read_json(catalog_json)
+    table = pd.DataFrame(data["models"])
+    laws = all_laws(tokens_per_param=settings.tokens_per_param)
     html = render_html(
         "catalog.html.j2",
         {
             "catalog": data,
             "settings": settings,
-            "charts": {"compute": safe_svg(compute_chart(data))},
+            "charts": {
+                "compute": safe_svg(compute_chart_svg(table)),
+                "params_tokens": safe_svg(
+                    params_tokens_svg(table, laws, tokens_per_param=settings.tokens_per_param)
+                ),
+            },
         },
     )
     write_atomic(out_html, html)

@@ -70,6 +70,14 @@ def fmt_usd(value: Any) -> str:
     return f"${value:,.0f}"
 
 
+def _median(values: Any) -> float | None:
+    numbers = sorted(float(v) for v in values if _is_number(v))
+    if not numbers:
+        return None
+    mid = len(numbers) // 2
+    return numbers[mid] if len(numbers) % 2 else (numbers[mid - 1] + numbers[mid]) / 2
+
+
 def environment(template_dir: Path | str = TEMPLATE_DIR) -> jinja2.Environment:
     """The Jinja environment: autoescape on for every template, strict undefined."""
     env = jinja2.Environment(
@@ -80,7 +88,9 @@ def environment(template_dir: Path | str = TEMPLATE_DIR) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(si=fmt_si, sci=fmt_sci, num=fmt_num, pct=fmt_pct, usd=fmt_usd)
+    env.filters.update(
+        si=fmt_si, sci=fmt_sci, num=fmt_num, pct=fmt_pct, usd=fmt_usd, median=_median
+    )
     return env
 
 
