@@ -210,7 +210,7 @@ def write_plan(
 def write_scenario_report(
     plan_json: Path | str, out_html: Path | str, out_pdf: Path | str, *, config: Mapping[str, Any]
 ) -> None:
-    from llmplan.plan import isoflop_chart
+    from llmplan.plan_charts import frontier_chart, isoflop_chart, sensitivity_chart
     from llmplan.report import html_to_pdf, render_html, safe_svg
 
     settings = Settings.from_config(config)
@@ -220,7 +220,11 @@ def write_scenario_report(
         {
             "plan": plan,
             "settings": settings,
-            "charts": {"isoflop": safe_svg(isoflop_chart(plan))},
+            "charts": {
+                "isoflop": safe_svg(isoflop_chart(plan)),
+                "frontier": safe_svg(frontier_chart(plan)),
+                "sensitivity": safe_svg(sensitivity_chart(plan)),
+            },
         },
     )
     write_atomic(out_html, html)

@@ -1,21 +1,42 @@
 """A scenario's plan: its budget in every unit and the compute-optimal allocation under each law.
 
-Pure: takes a validated :class:`~llmplan.scenario.Scenario` and the catalog, returns a JSON-ready
-dict (the content of ``reports/scenarios/<name>/plan.json``) and chart SVGs.
+Pure: takes a validated :class:`~llmplan.scenario.Scenario` and the catalog and returns the
+JSON-ready content of ``reports/scenarios/<name>/plan.json``. Everything a report shows is in that
+dict, including the sampled curves its charts draw, so rendering needs nothing else.
+
+The recommendation uses one law, the scenario's ``primary_law`` (default: Epoch AI's 2024 refit of
+Chinchilla approach 3, Besiroglu et al. 2024, arXiv:2404.10102, which corrects the approach-3 fit
+of Hoffmann et al. 2022), capped at ``constraints.max_params`` when that binds; the report shows the
+range across every law beside it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
 
 import numpy as np
 
 from llmplan.allocate import allocate_all
+from llmplan.budget import Budget
 from llmplan.catalog import Catalog
 from llmplan.laws import FLOPS_PER_PARAM_TOKEN, LOSS_COMPARABILITY_NOTE, Law, get_law
 from llmplan.scenario import Scenario
+
+#: Budget multipliers of the sensitivity table ("halving or doubling the budget").
+BUDGET_FACTORS: Final = (0.5, 1.0, 2.0)
+#: MFU shifts of the sensitivity table (absolute, in fractions of peak).
+MFU_SHIFTS: Final = (-0.10, +0.10)
+#: Range of compute over which frontiers are drawn, FLOPs.
+FRONTIER_FLOPS: Final = (1e18, 1e27)
+
+
+def _finite(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
 def similar_models(catalog: Catalog, flops: float, *, factor: float = 4.0) -> list[dict[str, Any]]:
@@ -31,12 +52,126 @@ def similar_models(catalog: Catalog, flops: float, *, factor: float = 4.0) -> li
                     "year": model.year,
                     "params": model.params,
                     "tokens": model.tokens,
+                    "tokens_lower_bound": model.tokens_lower_bound,
                     "train_flops": model.train_flops,
                     "tokens_per_param": model.tokens_per_param,
                     "compute_ratio": ratio,
                 }
             )
     return sorted(rows, key=lambda r: (abs(math.log(r["compute_ratio"])), r["id"]))
+
+
+def _days(budget: Budget, flops: float) -> float | None:
+    """Wall-clock days to spend ``flops`` on the budget's hardware, count and MFU."""
+    if budget.hardware is None or not budget.count or not budget.mfu:
+        return None
+    seconds = flops / (budget.hardware.peak_flops * budget.mfu * budget.count)
+    return seconds / 86_400.0
+
+
+def recommendation(
+    budget: Budget, allocations: Sequence[dict[str, Any]], primary: str
+) -> dict[str, Any]:
+    """The headline: the primary law's allocation (capped by ``max_params`` when it binds)."""
+    chosen = next(a for a in allocations if a["law"] == primary)
+    basis = "compute-optimal"
+    params, tokens, loss = chosen["params"], chosen["tokens"], chosen["loss"]
+    capped = chosen.get("max_params")
+    if capped and capped.get("binding"):
+        basis = "capped at max_params"
+        params, tokens, loss = capped["params"], capped["tokens"], capped["loss"]
+    by_params = [a["params"] for a in allocations]
+    by_tokens = [a["tokens"] for a in allocations]
+    return {
+        "law": chosen["law"],
+        "law_name": chosen["law_name"],
+        "basis": basis,
+        "params": params,
+        "tokens": tokens,
+        "tokens_per_param": tokens / params,
+        "loss": loss,
+        "intervals": chosen["intervals"],
+        "days": budget.days,
+        "usd": budget.usd,
+        "range": {
+            "params": [min(by_params), max(by_params)],
+            "tokens": [min(by_tokens), max(by_tokens)],
+            "tokens_per_param": [
+                min(a["tokens_per_param"] for a in allocations),
+                max(a["tokens_per_param"] for a in allocations),
+            ],
+        },
+    }
+
+
+def sensitivity(scenario: Scenario, law: Law) -> list[dict[str, Any]]:
+    """The primary law's plan when the budget halves or doubles, and when MFU shifts."""
+    budget = scenario.budget
+    rows = []
+    for factor in BUDGET_FACTORS:
+        flops = budget.flops * factor
+        label = (
+            "as planned" if factor == 1 else ("budget halved" if factor < 1 else "budget doubled")
+        )
+        rows.append(_sensitivity_row(label, flops, law, budget, days=_scaled(budget.days, factor)))
+    if budget.hardware is not None and budget.mfu:
+        for shift in MFU_SHIFTS:
+            mfu = budget.mfu + shift
+            if not 0 < mfu <= 1:
+                continue
+            # the same hardware for the same time, at another utilisation: compute scales with MFU
+            rows.append(
+                _sensitivity_row(
+                    f"MFU {mfu:.0%} instead of {budget.mfu:.0%}",
+                    budget.flops * mfu / budget.mfu,
+                    law,
+                    budget,
+                    days=budget.days,
+                )
+            )
+    return rows
+
+
+def _scaled(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
+
+
+def _sensitivity_row(
+    label: str, flops: float, law: Law, budget: Budget, *, days: float | None
+) -> dict[str, Any]:
+    n_opt, d_opt = law.optimal(flops)
+    params, tokens = float(n_opt), float(d_opt)
+    return {
+        "label": label,
+        "flops": flops,
+        "params": params,
+        "tokens": tokens,
+        "tokens_per_param": tokens / params,
+        "loss": _finite(law.loss(params, tokens)) if law.has_loss else None,
+        "days": days,
+    }
+
+
+def curves(flops: float, laws: Sequence[Law]) -> dict[str, Any]:
+    """Sampled curves of the charts: loss along the IsoFLOP line and each law's frontier."""
+    frontier_c = np.geomspace(*FRONTIER_FLOPS, 61)
+    out: dict[str, Any] = {"frontier_flops": frontier_c.tolist(), "laws": []}
+    for law in laws:
+        n_opt, _ = law.optimal(flops)
+        entry: dict[str, Any] = {
+            "law": law.id,
+            "name": law.name,
+            "frontier_params": law.optimal(frontier_c)[0].tolist(),
+            "isoflop_params": None,
+            "isoflop_loss": None,
+        }
+        if law.has_loss:
+            n = np.geomspace(float(n_opt) / 30, float(n_opt) * 30, 121)
+            d = flops / (FLOPS_PER_PARAM_TOKEN * n)
+            entry["isoflop_params"] = n.tolist()
+            entry["isoflop_loss"] = law.loss(n, d).tolist()
+        out["laws"].append(entry)
+    return out
 
 
 def build_plan(
@@ -62,6 +197,11 @@ def build_plan(
             count=budget.count,
         )
     ]
+    primary = scenario.primary_law if scenario.primary_law in scenario.laws else scenario.laws[0]
+    primary_law = laws[list(scenario.laws).index(primary)]
+    constraints = {
+        key: value for key, value in vars(scenario.constraints).items() if value is not None
+    }
     return {
         "scenario": {
             "name": scenario.name,
@@ -71,36 +211,19 @@ def build_plan(
             "sha256": scenario.sha256,
         },
         "budget": budget.to_dict(),
-        "laws": list(scenario.laws),
+        "constraints": constraints,
+        "laws": [law.describe() for law in laws],
+        "primary_law": primary,
+        "recommendation": recommendation(budget, allocations, primary),
         "allocations": allocations,
         "loss_caveat": LOSS_COMPARABILITY_NOTE,
+        "sensitivity": sensitivity(scenario, primary_law),
+        "curves": curves(budget.flops, laws),
         "similar_models": similar_models(catalog, budget.flops),
+        "catalog_points": [
+            {"name": m.name, "params": m.params, "train_flops": m.train_flops, "year": m.year}
+            for m in catalog.models
+            if m.architecture == "decoder"
+        ],
         "provenance": provenance,
     }
-
-
-def isoflop_chart(plan: dict[str, Any]) -> str:
-    """SVG: predicted loss against N along this budget's IsoFLOP line, per law, optimum marked."""
-    from llmplan.charts import PALETTE, figure_to_svg, new_figure
-
-    flops = plan["budget"]["flops"]
-    fig, ax = new_figure(7.0, 3.6)
-    drawn = 0
-    for i, alloc in enumerate(plan["allocations"]):
-        law = get_law(alloc["law"])
-        colour = PALETTE[i % len(PALETTE)]
-        n_opt = alloc["params"]
-        if law.has_loss:
-            n = np.geomspace(n_opt / 30, n_opt * 30, 200)
-            d = flops / (FLOPS_PER_PARAM_TOKEN * n)
-            ax.plot(n, law.loss(n, d), color=colour, lw=1.6, label=alloc["law_name"])
-            ax.plot([n_opt], [alloc["loss"]], "o", color=colour, ms=6)
-            drawn += 1
-        else:
-            ax.axvline(n_opt, color=colour, ls="--", lw=1.2, label=f"{alloc['law_name']} (N)")
-    ax.set_xscale("log")
-    ax.set_xlabel("parameters N (on the IsoFLOP line D = C / 6N)")
-    ax.set_ylabel("predicted loss (nats/token)" if drawn else "")
-    ax.set_title(f"Loss along the {flops:.3g} FLOPs IsoFLOP line; dots mark each law's optimum")
-    ax.legend(loc="best", fontsize=8)
-    return figure_to_svg(fig)

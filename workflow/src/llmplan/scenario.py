@@ -18,6 +18,7 @@ from llmplan.allocate import Constraints, parse_constraints
 from llmplan.budget import Assumptions, Budget, resolve_budget
 from llmplan.catalog import Hardware
 from llmplan.errors import InputError, Where
+from llmplan.laws import LAW_IDS
 from llmplan.schema import validate_doc
 from llmplan.units import parse_quantity
 from llmplan.yamlio import YamlDoc, parse_yaml
@@ -29,7 +30,8 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 class Settings:
     """Global settings from ``config/config.yaml`` (defaults filled in)."""
 
-    laws: tuple[str, ...] = ("chinchilla-approach3", "tokens-per-param")
+    laws: tuple[str, ...] = LAW_IDS
+    primary_law: str = "epoch-2024"
     tokens_per_param: float = 20.0
     assumptions: Assumptions = field(default_factory=Assumptions)
     page_size: str = "A4"
@@ -42,6 +44,7 @@ class Settings:
         defaults = cls()
         return cls(
             laws=tuple(config.get("laws") or defaults.laws),
+            primary_law=str(config.get("primary_law", defaults.primary_law)),
             tokens_per_param=float(config.get("tokens_per_param", defaults.tokens_per_param)),
             assumptions=Assumptions(
                 mfu=float(assumptions.get("mfu", defaults.assumptions.mfu)),
@@ -67,6 +70,7 @@ class Scenario:
     budget: Budget
     budget_spec: dict[str, Any]
     laws: tuple[str, ...]
+    primary_law: str
     tokens_per_param: float
     constraints: Constraints
     assumptions: Assumptions
@@ -152,6 +156,15 @@ def parse_scenario(
         for i, law in enumerate(laws):
             if law not in known_laws:
                 raise unknown_choice(doc.where("laws", i, entry=name), "law id", law, known_laws)
+    primary = data.get("primary_law", settings.primary_law)
+    if primary not in laws:
+        if "primary_law" in data:
+            raise InputError(
+                doc.where("primary_law", entry=name),
+                f"'{primary}' is not among the scenario's laws",
+                expected="one of " + ", ".join(laws),
+            )
+        primary = laws[0]
     if len(set(laws)) != len(laws):
         raise InputError(
             doc.where("laws", entry=name), "a law is listed twice", expected="distinct law ids"
@@ -170,6 +183,7 @@ def parse_scenario(
         budget=budget,
         budget_spec=dict(data["budget"]),
         laws=laws,
+        primary_law=primary,
         tokens_per_param=ratio,
         constraints=parse_constraints(
             data.get("constraints"), doc.where("constraints", entry=name)
