@@ -17,7 +17,7 @@ from llmplan import __version__
 from llmplan.errors import LlmplanError
 
 #: Modules that provide subcommands, in the order ``--help`` lists them.
-SUBCOMMAND_MODULES: tuple[str, ...] = ()
+SUBCOMMAND_MODULES: tuple[str, ...] = ("llmplan.cli_fit",)
 
 
 def build_parser() -> argparse.ArgumentParser:
