@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+
 from llmplan.allocate import Constraints, allocate_all
 from llmplan.laws import all_laws
 

@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+from scipy.optimize import minimize
+
 from llmplan import fit
 from llmplan.runs import EPOCH_COLUMNS, read_runs, synthetic_isoflop
-from scipy.optimize import minimize
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "chinchilla_fig4_epoch.csv"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from llmplan.budget import Assumptions, budget_from_flops, resolve_budget
 from llmplan.catalog import Hardware
 from llmplan.errors import InputError, Where

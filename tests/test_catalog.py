@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from llmplan.catalog import (
     DISCREPANCY_THRESHOLD,
     Catalog,

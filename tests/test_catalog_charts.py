@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from llmplan.catalog import load_catalog, model_table
 from llmplan.catalog_charts import compute_chart_svg, family_colours, params_tokens_svg
 from llmplan.laws import LAW_IDS, get_law

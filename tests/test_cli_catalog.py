@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from llmplan.cli import main
 
 CATALOG_DIR = Path(__file__).resolve().parents[1] / "data" / "catalog"

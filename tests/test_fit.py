@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.optimize import minimize
+
 from llmplan import fit
 from llmplan.runs import EPOCH_COLUMNS, read_runs, synthetic_isoflop
-from scipy.optimize import minimize
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 EPOCH_CSV = DATA / "chinchilla_fig4_epoch.csv"

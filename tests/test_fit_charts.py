@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from llmplan import fit, fit_charts
 from llmplan.isoflop import fit_isoflop
 from llmplan.runs import synthetic_isoflop

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from llmplan.errors import InputError
 from llmplan.isoflop import fit_envelope, fit_isoflop, group_by_compute
 from llmplan.runs import synthetic_isoflop

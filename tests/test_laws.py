@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from llmplan.errors import InputError
 from llmplan.laws import (
     HOFFMANN_TABLE3_APPROACH1,

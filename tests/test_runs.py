@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from llmplan.errors import InputError
 from llmplan.runs import drop_highest_loss, parse_columns, read_runs, synthetic_isoflop
 

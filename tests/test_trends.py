@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from llmplan.errors import InputError
 from llmplan.trends import compute_vs_year, fit_line, tokens_vs_params
 

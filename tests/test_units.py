@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from llmplan.errors import InputError, Where
 from llmplan.units import (
     FLOPS_PER_PF_DAY,

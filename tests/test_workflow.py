@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from pypdf import PdfReader
+
+from conftest import REPO
 
 pytestmark = pytest.mark.slow
 
