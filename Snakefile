@@ -13,6 +13,7 @@ validate(config, schema="workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/catalog.smk"
+include: "workflow/rules/fit.smk"
 include: "workflow/rules/plan.smk"
 include: "workflow/rules/report.smk"
 
@@ -27,5 +28,10 @@ rule all:
         expand(
             "reports/scenarios/{scenario}/plan.{ext}",
             scenario=SCENARIOS,
+            ext=["json", "html", "pdf"],
+        ),
+        expand(
+            "reports/fits/{dataset}/fit.{ext}",
+            dataset=FITS,
             ext=["json", "html", "pdf"],
         ),

@@ -17,9 +17,11 @@ from llmplan.errors import LlmplanError
 from llmplan.pipeline import check_inputs
 
 try:
-    SCENARIOS = check_inputs("config/scenarios", "data/catalog", config)
+    SCENARIO_LAWS = check_inputs("config/scenarios", "data/catalog", config)
 except LlmplanError as err:
     sys.exit(f"llmplan: error: {err}")
+SCENARIOS = list(SCENARIO_LAWS)
+FITS = sorted(config.get("fits") or {})
 CATALOG_FILES = sorted(str(p) for p in Path("data/catalog").glob("*.yaml"))
 # Outputs depend on the code that computes and renders them: a change reruns what it affects.
 LIBRARY_FILES = sorted(str(p) for p in Path(LLMPLAN_SRC, "llmplan").glob("*.py"))
@@ -28,6 +30,7 @@ TEMPLATE_FILES = sorted(str(p) for p in Path("workflow/templates").glob("*.j2"))
 
 wildcard_constraints:
     scenario="[A-Za-z0-9][A-Za-z0-9_-]*",
+    dataset="[A-Za-z0-9][A-Za-z0-9_-]*",
 
 
 def get_scenario_file(wildcards):
@@ -36,3 +39,32 @@ def get_scenario_file(wildcards):
 
 def get_plan_jsons(wildcards):
     return expand("reports/scenarios/{scenario}/plan.json", scenario=SCENARIOS)
+
+
+def get_scenario_fits(wildcards):
+    """fit.json of every fit:<dataset> law the scenario compares."""
+    return [
+        f"reports/fits/{law.removeprefix('fit:')}/fit.json"
+        for law in SCENARIO_LAWS[wildcards.scenario]
+        if law.startswith("fit:")
+    ]
+
+
+def get_runs_csv(wildcards):
+    """The runs CSV of a dataset: the user's file, or the generated synthetic sweep."""
+    spec = config["fits"][wildcards.dataset]
+    if "path" in spec:
+        return spec["path"]
+    return f"reports/fits/{wildcards.dataset}/runs.csv"
+
+
+def get_synthetic_spec(wildcards):
+    return config["fits"][wildcards.dataset]["synthetic"]
+
+
+def get_fit_spec(wildcards):
+    return config["fits"][wildcards.dataset]
+
+
+def get_fit_jsons(wildcards):
+    return expand("reports/fits/{dataset}/fit.json", dataset=FITS)

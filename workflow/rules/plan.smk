@@ -3,6 +3,7 @@ rule plan:
     input:
         scenario=get_scenario_file,
         catalog="reports/catalog/catalog.json",
+        fits=get_scenario_fits,
         code=LIBRARY_FILES,
     output:
         json="reports/scenarios/{scenario}/plan.json",

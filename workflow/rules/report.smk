@@ -40,6 +40,7 @@ rule index:
     """reports/index.html: every scenario's headline numbers, with links."""
     input:
         plans=get_plan_jsons,
+        fits=get_fit_jsons,
         catalog="reports/catalog/catalog.json",
         code=LIBRARY_FILES,
         templates=TEMPLATE_FILES,

@@ -5,6 +5,7 @@ from llmplan.pipeline import run_step, write_index
 run_step(
     write_index,
     snakemake.input.plans,
+    snakemake.input.fits,
     snakemake.input.catalog,
     snakemake.output.html,
     config=snakemake.params.settings,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from llmplan.catalog import Catalog, load_catalog
-from llmplan.errors import LlmplanError
+from llmplan.errors import InputError, LlmplanError, Where
 from llmplan.scenario import Settings, load_scenario
 
 PACKAGES = ("llmplan", "numpy", "scipy", "pandas", "matplotlib", "jinja2", "weasyprint")
@@ -118,18 +118,36 @@ def provenance(inputs: Mapping[str, str]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- checking inputs up front
+def known_law_ids(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """The built-in law ids and ``fit:<name>`` for every dataset under ``fits:`` in the config."""
+    from llmplan.laws import LAW_IDS
+
+    return (*LAW_IDS, *(f"fit:{name}" for name in sorted(config.get("fits") or {})))
+
+
 def check_inputs(
     scenario_dir: Path | str, catalog_dir: Path | str, config: Mapping[str, Any]
-) -> list[str]:
-    """Validate the catalog and every scenario before any job runs; return the scenario names.
+) -> dict[str, tuple[str, ...]]:
+    """Validate the catalog and every scenario before any job runs.
 
     Called when Snakemake builds the DAG, so a mistake in any input stops the run before a
     single output is touched, with one message naming the file, line, entry and field.
+
+    Returns
+    -------
+    dict
+        Scenario name to the law ids it compares (the workflow needs the fits they use).
     """
-    from llmplan.errors import InputError, Where
-    from llmplan.laws import LAW_IDS
     from llmplan.scenario import scenario_name
 
+    for name, spec in sorted((config.get("fits") or {}).items()):
+        if "path" in spec and not Path(spec["path"]).is_file():
+            raise InputError(
+                Where("config/config.yaml", entry=f"fits.{name}", field="path"),
+                f"runs file '{spec['path']}' not found",
+                expected="a CSV path relative to the repository",
+            )
+    known = known_law_ids(config)
     catalog = load_catalog(catalog_dir)
     settings = Settings.from_config(config)
     scenario_dir = Path(scenario_dir)
@@ -140,6 +158,7 @@ def check_inputs(
             expected=f"{stray.with_suffix('.yaml').name}",
         )
     names: dict[str, str] = {}
+    laws: dict[str, tuple[str, ...]] = {}
     for path in sorted(scenario_dir.glob("*.yaml")):
         name = scenario_name(path)
         if name.lower() in names:
@@ -149,8 +168,11 @@ def check_inputs(
                 expected="names that stay distinct on case-insensitive file systems",
             )
         names[name.lower()] = name
-        load_scenario(path, hardware=catalog.hardware, settings=settings, known_laws=LAW_IDS)
-    return sorted(names.values())
+        scenario = load_scenario(
+            path, hardware=catalog.hardware, settings=settings, known_laws=known
+        )
+        laws[name] = scenario.laws
+    return dict(sorted(laws.items()))
 
 
 # ---------------------------------------------------------------- steps
@@ -187,24 +209,33 @@ def write_plan(
     out_json: Path | str,
     *,
     config: Mapping[str, Any],
+    fit_jsons: Mapping[str, Path | str] | None = None,
 ) -> None:
-    """Validate a scenario against the normalised catalog and write its ``plan.json``."""
-    from llmplan.laws import LAW_IDS
+    """Validate a scenario against the normalised catalog and write its ``plan.json``.
+
+    ``fit_jsons`` maps dataset names to the fit.json of every ``fit:<name>`` law it uses.
+    """
     from llmplan.plan import build_plan
 
     settings = Settings.from_config(config)
     catalog_data = read_json(catalog_json)
     catalog = Catalog.from_dict(catalog_data["normalised"])
     scenario = load_scenario(
-        scenario_path, hardware=catalog.hardware, settings=settings, known_laws=LAW_IDS
+        scenario_path,
+        hardware=catalog.hardware,
+        settings=settings,
+        known_laws=known_law_ids(config),
     )
-    prov = provenance(
-        {
-            "scenario": scenario.sha256,
-            "catalog": catalog_data.get("provenance", {}).get("inputs_sha256", {}).get("catalog"),
-        }
+    inputs = {
+        "scenario": scenario.sha256,
+        "catalog": catalog_data.get("provenance", {}).get("inputs_sha256", {}).get("catalog"),
+    }
+    for name, path in sorted((fit_jsons or {}).items()):
+        inputs[f"fit:{name}"] = sha256_file(path)
+    plan = build_plan(
+        scenario, catalog, provenance=provenance(inputs), fitted=fitted_laws(fit_jsons or {})
     )
-    write_atomic(out_json, dumps(build_plan(scenario, catalog, provenance=prov)))
+    write_atomic(out_json, dumps(plan))
 
 
 def write_scenario_report(
@@ -266,8 +297,116 @@ def write_catalog_report(
     write_atomic(out_pdf, html_to_pdf(html))
 
 
+def write_synthetic_runs(spec: Mapping[str, Any], out_csv: Path | str) -> None:
+    """Generate the synthetic IsoFLOP sweep of a ``fits.<name>.synthetic`` config entry."""
+    from llmplan.laws import ParametricLaw, get_law
+    from llmplan.runs import synthetic_isoflop
+
+    law = get_law(spec["law"], where=Where("config/config.yaml", field="fits.synthetic.law"))
+    if not isinstance(law, ParametricLaw):
+        raise InputError(
+            Where("config/config.yaml", field="fits.synthetic.law"),
+            f"'{law.id}' predicts no loss",
+            expected="a parametric law (chinchilla-approach3, chinchilla-approach3-unrounded, "
+            "epoch-2024)",
+        )
+    runs = synthetic_isoflop(
+        law,
+        [float(c) for c in spec["budgets"]],
+        int(spec["sizes_per_budget"]),
+        noise_sd=float(spec["noise_sd"]),
+        seed=int(spec["seed"]),
+    )
+    runs = runs.dropna(axis="columns", how="all")  # no checkpoints: no step column
+    write_atomic(out_csv, runs.to_csv(index=False, float_format="%.10g"))
+
+
+def write_fit(
+    runs_csv: Path | str,
+    out_json: Path | str,
+    out_html: Path | str,
+    out_pdf: Path | str,
+    *,
+    dataset: str,
+    config: Mapping[str, Any],
+) -> None:
+    """Fit approaches 1-3 to a dataset's runs; write fit.json and its HTML and PDF report."""
+    from llmplan import fit as fit3
+    from llmplan.cli_fit import fit_document, fit_objects
+    from llmplan.fit_charts import (
+        extrapolation_check,
+        extrapolation_svg,
+        iso_loss_svg,
+        isoflop_svg,
+        residuals_svg,
+    )
+    from llmplan.report import html_to_pdf, render_html, safe_svg
+    from llmplan.runs import read_runs
+
+    settings = Settings.from_config(config)
+    spec = dict(config["fits"][dataset])
+    synthetic = spec.get("synthetic")
+    shown = spec.get("path") or f"synthetic sweep fits.{dataset}"
+    runs = read_runs(
+        runs_csv,
+        columns=spec.get("columns"),
+        drop_highest=int(spec.get("drop_highest_loss", 0)),
+        display=shown,
+    )
+    fits = fit_objects(
+        runs,
+        approach="all",
+        n_bootstrap=int(spec.get("bootstrap", fit3.DEFAULT_BOOTSTRAP)),
+        seed=int(spec.get("seed", 0)),
+        budgets=fit3.DEFAULT_BUDGETS,
+    )
+    doc = fit_document(runs, fits)
+    charts: dict[str, Any] = {
+        "contours": safe_svg(iso_loss_svg(fits["3"].law(), runs)),
+        "residuals": safe_svg(residuals_svg(fits["3"], runs)),
+    }
+    if fits["2"].supported:
+        charts["isoflop"] = safe_svg(isoflop_svg(runs, fits["2"]))
+    try:
+        check = extrapolation_check(runs)
+    except InputError as err:
+        doc["extrapolation"] = {"supported": False, "reason": err.problem}
+    else:
+        doc["extrapolation"] = {"supported": True, **check.to_dict()}
+        charts["extrapolation"] = safe_svg(extrapolation_svg(check))
+    doc["dataset"] = dataset
+    doc["synthetic"] = synthetic
+    doc["law_id"] = f"fit:{dataset}"
+    doc["provenance"] = provenance({"runs": sha256_file(runs_csv)})
+    write_atomic(out_json, dumps(doc))
+    generating = None
+    if synthetic:
+        from llmplan.laws import get_law
+
+        law = get_law(synthetic["law"])
+        generating = {k: getattr(law, k, None) for k in ("E", "A", "B", "alpha", "beta", "a", "b")}
+    html = render_html(
+        "fit.html.j2",
+        {"fit": _clean(doc), "settings": settings, "charts": charts, "generating": generating},
+    )
+    write_atomic(out_html, html)
+    write_atomic(out_pdf, html_to_pdf(html))
+
+
+def fitted_laws(fit_jsons: Mapping[str, Path | str]) -> dict[str, Any]:
+    """The laws ``fit:<name>`` of written fit.json files, by law id."""
+    from llmplan.laws import law_from_fit
+
+    laws = {}
+    for name, path in fit_jsons.items():
+        law = law_from_fit(name, read_json(path))
+        laws[law.id] = law
+    return laws
+
+
 def write_index(
     plan_jsons: Sequence[Path | str],
+    fit_jsons: Sequence[Path | str],
     catalog_json: Path | str,
     out_html: Path | str,
     *,
@@ -277,11 +416,13 @@ def write_index(
 
     settings = Settings.from_config(config)
     plans = sorted((read_json(p) for p in plan_jsons), key=lambda p: p["scenario"]["name"])
+    fits = sorted((read_json(p) for p in fit_jsons), key=lambda f: f["dataset"])
     catalog = read_json(catalog_json)
     html = render_html(
         "index.html.j2",
         {
             "plans": plans,
+            "fits": fits,
             "catalog": catalog,
             "settings": settings,
             "build_date": build_date(),
