@@ -184,13 +184,19 @@ def write_catalog(
     ``normalised`` holds the validated entries (what later steps rebuild the catalog from);
     ``models`` and ``hardware`` are the derived tables shown in reports.
     """
-    from llmplan.catalog import catalog_json
+    from llmplan.catalog import catalog_json, model_table
     from llmplan.laws import all_laws
+    from llmplan.trends import compute_vs_year, tokens_vs_params
 
     settings = Settings.from_config(config)
     catalog = load_catalog(catalog_dir)
     laws = all_laws(tokens_per_param=settings.tokens_per_param)
     data = catalog_json(catalog, laws, mfu=settings.assumptions.mfu)
+    table = model_table(catalog, laws)
+    data["trends"] = {
+        "tokens_vs_params": tokens_vs_params(table).to_dict(),
+        "compute_vs_year": compute_vs_year(table).to_dict(),
+    }
     data["normalised"] = catalog.to_dict()
     data["provenance"] = provenance(
         {"catalog": sha256_files(sorted(Path(catalog_dir).glob("*.yaml")))}
