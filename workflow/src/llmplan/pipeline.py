@@ -87,16 +87,30 @@ def _git(*args: str) -> str | None:
     return out or None
 
 
-def build_date() -> str:
-    """ISO date of the build: ``SOURCE_DATE_EPOCH`` if set, else the commit's date, else 'unknown'.
+def build_epoch() -> int | None:
+    """Seconds since 1970 of the build: ``SOURCE_DATE_EPOCH`` if set, else the commit's time.
 
     Never the wall clock, so rebuilding the same commit gives the same bytes.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or _git("log", "-1", "--format=%ct")
+    try:
+        return int(epoch) if epoch is not None else None
+    except ValueError:
+        return None
+
+
+def build_date() -> str:
+    """The build time as text (see :func:`build_epoch`), or 'unknown' outside git."""
+    epoch = build_epoch()
     if epoch is None:
         return "unknown"
-    stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _pdf(html: str) -> bytes:
+    from llmplan.report import html_to_pdf
+
+    return html_to_pdf(html, epoch=build_epoch() or 0)
 
 
 def provenance(inputs: Mapping[str, str]) -> dict[str, Any]:
@@ -248,7 +262,7 @@ def write_scenario_report(
     plan_json: Path | str, out_html: Path | str, out_pdf: Path | str, *, config: Mapping[str, Any]
 ) -> None:
     from llmplan.plan_charts import frontier_chart, isoflop_chart, sensitivity_chart
-    from llmplan.report import html_to_pdf, render_html, safe_svg
+    from llmplan.report import render_html, safe_svg
 
     settings = Settings.from_config(config)
     plan = read_json(plan_json)
@@ -265,7 +279,7 @@ def write_scenario_report(
         },
     )
     write_atomic(out_html, html)
-    write_atomic(out_pdf, html_to_pdf(html))
+    write_atomic(out_pdf, _pdf(html))
 
 
 def write_catalog_report(
@@ -280,7 +294,7 @@ def write_catalog_report(
 
     from llmplan.catalog_charts import compute_chart_svg, params_tokens_svg
     from llmplan.laws import all_laws
-    from llmplan.report import html_to_pdf, render_html, safe_svg
+    from llmplan.report import render_html, safe_svg
 
     settings = Settings.from_config(config)
     data = read_json(catalog_json)
@@ -300,7 +314,7 @@ def write_catalog_report(
         },
     )
     write_atomic(out_html, html)
-    write_atomic(out_pdf, html_to_pdf(html))
+    write_atomic(out_pdf, _pdf(html))
 
 
 def write_synthetic_runs(spec: Mapping[str, Any], out_csv: Path | str) -> None:
@@ -346,7 +360,7 @@ def write_fit(
         isoflop_svg,
         residuals_svg,
     )
-    from llmplan.report import html_to_pdf, render_html, safe_svg
+    from llmplan.report import render_html, safe_svg
     from llmplan.runs import read_runs
 
     settings = Settings.from_config(config)
@@ -396,7 +410,7 @@ def write_fit(
         {"fit": _clean(doc), "settings": settings, "charts": charts, "generating": generating},
     )
     write_atomic(out_html, html)
-    write_atomic(out_pdf, html_to_pdf(html))
+    write_atomic(out_pdf, _pdf(html))
 
 
 def fitted_laws(fit_jsons: Mapping[str, Path | str]) -> dict[str, Any]:

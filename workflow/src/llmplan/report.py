@@ -124,13 +124,27 @@ class _RefusingFetcher:
         return self._inner.fetch(url, headers)
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Print self-contained HTML to PDF bytes, deterministically and fetching nothing."""
+def html_to_pdf(html: str, *, epoch: int = 0) -> bytes:
+    """Print self-contained HTML to PDF bytes, deterministically and fetching nothing.
+
+    ``epoch`` (seconds since 1970) stands in for "now" wherever a library would read the clock:
+    fontTools stamps the fonts it subsets with ``SOURCE_DATE_EPOCH`` when that is set.
+    """
+    import os
+
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=_RefusingFetcher())
-    pdf: bytes = document.write_pdf(pdf_identifier=identifier)
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
+    try:
+        pdf: bytes = document.write_pdf(pdf_identifier=identifier)
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
     return pdf
