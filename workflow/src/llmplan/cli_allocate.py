@@ -15,11 +15,12 @@ from typing import Any
 from llmplan.allocate import Allocation, allocate_all, parse_constraints
 from llmplan.budget import resolve_budget
 from llmplan.catalog import load_catalog
-from llmplan.errors import Where
-from llmplan.laws import LOSS_COMPARABILITY_NOTE, all_laws, get_law
+from llmplan.errors import InputError, Where
+from llmplan.laws import LOSS_COMPARABILITY_NOTE, Law, all_laws, get_law, law_from_fit
 from llmplan.units import format_si
 
 DEFAULT_CATALOG = "data/catalog"
+DEFAULT_FITS = "reports/fits"
 
 # flag destination -> budget key of the scenario contract
 _BUDGET_FLAGS = {
@@ -57,6 +58,14 @@ def register(subparsers: Any) -> None:
     b.add_argument("--mfu", help="model FLOPs utilisation, 0 < mfu <= 1 (default 0.4)")
     p.add_argument("--law", default="all", help="law id, or 'all' (default); see `llmplan laws`")
     p.add_argument("--tokens-per-param", dest="tokens_per_param", type=float, default=20.0)
+    p.add_argument(
+        "--fit",
+        action="append",
+        default=[],
+        metavar="FIT.json",
+        help="a fit.json of `llmplan fit --json` or the workflow, adding the law fit:<dataset> "
+        "(default: every reports/fits/<dataset>/fit.json)",
+    )
     c = p.add_argument_group("constraints")
     c.add_argument("--max-params", dest="max_params", help='largest model ("30B")')
     c.add_argument("--unique-tokens", dest="unique_tokens", help='unique training tokens ("1T")')
@@ -94,10 +103,18 @@ def run_allocate(args: argparse.Namespace) -> int:
         },
         where.at("constraints"),
     )
+    fitted = load_fits(args.fit, where.at("fit"))
     if args.law == "all":
-        laws = all_laws(tokens_per_param=args.tokens_per_param)
+        laws = all_laws(tokens_per_param=args.tokens_per_param, fitted=fitted)
     else:
-        laws = [get_law(args.law, tokens_per_param=args.tokens_per_param, where=where.at("law"))]
+        laws = [
+            get_law(
+                args.law,
+                tokens_per_param=args.tokens_per_param,
+                where=where.at("law"),
+                fitted=fitted,
+            )
+        ]
     allocations = allocate_all(
         budget.flops,
         laws,
@@ -169,8 +186,31 @@ def _table(flops: float, pf_days: float, allocations: list[Allocation]) -> str:
     return "\n".join(lines)
 
 
+def load_fits(paths: list[str], where: Where) -> dict[str, Law]:
+    """Fitted laws by id from fit.json files (default: the workflow's reports/fits/*/fit.json).
+
+    The dataset name is the file's ``dataset`` key, else its folder name.
+    """
+    if not paths:
+        paths = [str(p) for p in sorted(Path(DEFAULT_FITS).glob("*/fit.json"))]
+    laws: dict[str, Law] = {}
+    for path in paths:
+        try:
+            doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(where, f"'{path}' not found", expected="a fit.json file") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise InputError(where, f"'{path}' is not JSON ({err})") from None
+        if not isinstance(doc, dict):
+            raise InputError(where, f"'{path}' is not a fit result", expected="a JSON object")
+        name = str(doc.get("dataset") or Path(path).parent.name)
+        law = law_from_fit(name, doc)
+        laws[law.id] = law
+    return laws
+
+
 def run_laws(args: argparse.Namespace) -> int:
-    laws = all_laws()
+    laws = all_laws(fitted=load_fits([], Where("command line")))
     if args.json:
         json.dump([law.describe() for law in laws], sys.stdout, indent=2)
         print()

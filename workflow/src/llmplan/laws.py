@@ -580,16 +580,20 @@ def law_from_fit(
                 expected="a list of [E, A, B, alpha, beta] rows",
             )
         samples = samples[np.all(np.isfinite(samples) & (samples > 0), axis=1)]
+    source = str(fit.get("file") or f"the runs of {dataset}")
+    if "flops_range" in fit and flops_range == (0.0, math.inf):
+        low, high = (float(x) for x in fit["flops_range"])
+        flops_range = (low, high)
     return ParametricLaw(
         id=f"fit:{dataset}",
-        name=f"Fitted to {dataset}",
+        name=f"Fitted to {dataset}" + (" (synthetic)" if fit.get("synthetic") else ""),
         citation=(
-            f"fitted by llmplan to data/runs/{dataset}.csv with the parametric form of "
+            f"fitted by llmplan to {source} with the parametric form of "
             f"{_HOFFMANN}, eq. 2 (approach 3)"
         ),
         counts_embeddings=counts_embeddings,
         flops_range=flops_range,
-        loss_note=f"loss in the units and on the data of data/runs/{dataset}.csv",
+        loss_note=f"loss in the units and on the data of {source}",
         notes=() if samples is not None else ("no bootstrap samples: no intervals",),
         samples=samples,
         **values,

@@ -396,6 +396,7 @@ def write_fit(
         charts["extrapolation"] = safe_svg(extrapolation_svg(check))
     doc["dataset"] = dataset
     doc["synthetic"] = synthetic
+    doc["flops_range"] = [float(runs["C"].min()), float(runs["C"].max())]
     doc["law_id"] = f"fit:{dataset}"
     doc["provenance"] = provenance({"runs": sha256_file(runs_csv)})
     write_atomic(out_json, dumps(doc))
