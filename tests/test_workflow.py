@@ -43,6 +43,7 @@ def contract_paths(names: list[str]) -> list[str]:
     ]
     for name in names:
         paths += [f"reports/scenarios/{name}/plan.{ext}" for ext in ("json", "html", "pdf")]
+    paths += [f"reports/fits/synthetic-isoflop/fit.{ext}" for ext in ("json", "html", "pdf")]
     return paths
 
 
@@ -92,6 +93,14 @@ def test_cold_run_builds_every_contract_output(built: Path) -> None:
     # Hoffmann et al. 2022 approach 3, rounded constants: ~93 tokens per parameter at 5.76e23
     assert laws["chinchilla-approach3"]["tokens_per_param"] == pytest.approx(92.6, rel=0.01)
     assert laws["tokens-per-param"]["tokens_per_param"] == pytest.approx(20.0)
+    # the fitted law joins the registry: the one-PF/s-day scenario compares it with the others
+    small = json.loads((built / "reports/scenarios/one-pf-day/plan.json").read_text())
+    fitted = {a["law"]: a for a in small["allocations"]}["fit:synthetic-isoflop"]
+    assert fitted["intervals"] is not None
+    assert fitted["params"] * fitted["tokens"] * 6 == pytest.approx(8.64e19, rel=1e-9)
+    fit = json.loads((built / "reports/fits/synthetic-isoflop/fit.json").read_text())
+    assert fit["synthetic"]["law"] == "epoch-2024" and fit["n_points"] == 81
+    assert "Synthetic data" in (built / "reports/fits/synthetic-isoflop/fit.html").read_text()
     index = (built / "reports/index.html").read_text()
     for name in names:
         assert f"scenarios/{name}/plan.pdf" in index
