@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -33,6 +34,10 @@ ISSUE_IDS = {
     "kaplan-2020",
     "tokens-per-param",
 }
+
+SHARED_DATA = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "chinchilla_fig4_epoch.csv"
+)
 
 
 def test_registry_has_exactly_the_contract_ids():
@@ -148,6 +153,42 @@ def test_epoch_intervals_are_seeded_and_contain_the_centre():
     assert a["params"][0] < float(n) < a["params"][1]
     assert a["tokens"][0] < float(d) < a["tokens"][1]
     assert a["loss"][0] < float(law.loss(n, d)) < a["loss"][1]
+
+
+def test_epoch_samples_have_the_published_standard_errors_and_the_correlations():
+    from llmplan.laws import EPOCH_2024_CORRELATION, EPOCH_2024_SE, epoch_samples
+
+    s = epoch_samples(count=20_000)
+    z = np.column_stack([np.log(s[:, 0]), np.log(s[:, 1]), np.log(s[:, 2]), s[:, 3], s[:, 4]])
+    published = [EPOCH_2024_SE[k] for k in ("log_E", "log_A", "log_B", "alpha", "beta")]
+    np.testing.assert_allclose(z.std(axis=0), published, rtol=0.03)
+    np.testing.assert_allclose(np.corrcoef(z.T), EPOCH_2024_CORRELATION, atol=0.02)
+
+
+def test_epoch_intervals_respect_the_correlations():
+    """Independent draws give N_opt an order-of-magnitude spread; the correlated ones do not.
+
+    The 10-90% interval at 1e24 FLOPs must sit within the 95% bootstrap interval of N_opt that
+    llmplan's fitter finds on Epoch's data ([71B, 150B], tests/test_fit.py) widened by 10%.
+    """
+    law = get_law("epoch-2024")
+    low, high = law.intervals(1e24)["params"]
+    n_opt = float(law.optimal(1e24)[0])
+    assert 0.6 * n_opt < low < n_opt < high < 1.6 * n_opt
+    assert low > 0.9 * 71e9 and high < 1.1 * 150e9
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_file(), reason="../shared/data is not present")
+def test_shipped_epoch_correlations_match_a_bootstrap_of_epochs_data():
+    from llmplan import fit as fit3
+    from llmplan.laws import EPOCH_2024_CORRELATION
+    from llmplan.runs import read_runs
+
+    runs = read_runs(SHARED_DATA, columns={"N": "Model Size", "C": "Training FLOP"}, drop_highest=5)
+    result = fit3.fit_parametric(runs["N"], runs["D"], runs["loss"], n_bootstrap=1000, seed=42)
+    s = np.asarray(result.to_dict()["bootstrap"])
+    z = np.column_stack([np.log(s[:, 0]), np.log(s[:, 1]), np.log(s[:, 2]), s[:, 3], s[:, 4]])
+    np.testing.assert_allclose(np.corrcoef(z.T), EPOCH_2024_CORRELATION, atol=0.05)
 
 
 def test_fitted_law_recovers_its_own_constants_and_bootstrap_percentiles():

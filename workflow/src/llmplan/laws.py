@@ -376,33 +376,47 @@ EPOCH_2024_SE: Final = {
     "alpha": 0.0154,
     "beta": 0.0206,
 }
+#: Correlations between (ln E, ln A, ln B, alpha, beta) of the Epoch refit. Epoch AI publish only
+#: marginal standard errors; these are the correlations of 4,000 bootstrap refits (seed 42, as in
+#: Epoch's notebook) that llmplan's fitter made on Epoch's extraction of the Chinchilla points (240
+#: points, the 5 highest losses dropped). Their marginal SDs reproduce Epoch's published SEs within
+#: 5% (ln E 0.0138 vs 0.014, ln A 0.248 vs 0.258, ln B 0.412 vs 0.421, alpha 0.0148 vs 0.0154,
+#: beta 0.0202 vs 0.0206). tests/test_laws.py recomputes them when ../shared/data is present.
+#: DERIVED. ln A and alpha (ln B and beta) move together almost perfectly: sampling them
+#: independently would make the intervals on N_opt an order of magnitude too wide.
+EPOCH_2024_CORRELATION: Final = (
+    (1.0, 0.5759, 0.6196, 0.5701, 0.6172),
+    (0.5759, 1.0, -0.2510, 0.9993, -0.2573),
+    (0.6196, -0.2510, 1.0, -0.2611, 0.9997),
+    (0.5701, 0.9993, -0.2611, 1.0, -0.2679),
+    (0.6172, -0.2573, 0.9997, -0.2679, 1.0),
+)
 EPOCH_SAMPLE_SEED: Final = 20240416
 EPOCH_SAMPLE_COUNT: Final = 2000
 
 
 def epoch_samples(*, seed: int = EPOCH_SAMPLE_SEED, count: int = EPOCH_SAMPLE_COUNT) -> FloatArray:
-    """Parameter draws for the Epoch AI refit from its published standard errors.
+    """Parameter draws [E, A, B, alpha, beta] for the Epoch AI refit.
 
-    Only marginal standard errors are published, so this is the least presumptuous sampler we
-    can defend: ln A, ln B, ln E normal around the log of the central values with the notebook's
-    log-space SEs (log-normal keeps A, B, E positive, where a normal with B's SE of 1293 around
-    2085 would not), alpha and beta normal with their SEs. Correlations between parameters are
-    IGNORED; in the fit, ln A and alpha (ln B and beta) are strongly positively correlated, so
-    these intervals are wider than the bootstrap's, more so far from the fitted range. Treat them
-    as conservative.
+    (ln E, ln A, ln B, alpha, beta) are drawn from a multivariate normal centred on the published
+    values, with the published standard errors (:data:`EPOCH_2024_SE`) and the bootstrap
+    correlations of :data:`EPOCH_2024_CORRELATION`. Log space keeps A, B, E positive (a normal
+    with B's SE of 1293 around 2085 would not).
     """
     rng = np.random.default_rng(seed)
     se = EPOCH_2024_SE
     c = EPOCH_2024
-    return np.column_stack(
-        [
-            np.exp(rng.normal(math.log(c["E"]), se["log_E"], count)),
-            np.exp(rng.normal(math.log(c["A"]), se["log_A"], count)),
-            np.exp(rng.normal(math.log(c["B"]), se["log_B"], count)),
-            rng.normal(c["alpha"], se["alpha"], count),
-            rng.normal(c["beta"], se["beta"], count),
-        ]
+    sd = np.array([se["log_E"], se["log_A"], se["log_B"], se["alpha"], se["beta"]])
+    corr = np.array(EPOCH_2024_CORRELATION)
+    cov = corr * np.outer(sd, sd)
+    # the rounded correlations are nearly singular: clip tiny negative eigenvalues to keep it PSD
+    values, vectors = np.linalg.eigh(cov)
+    root = vectors * np.sqrt(np.clip(values, 0.0, None))
+    mean = np.array(
+        [math.log(c["E"]), math.log(c["A"]), math.log(c["B"]), c["alpha"], c["beta"]]
     )
+    z = mean + rng.standard_normal((count, 5)) @ root.T
+    return np.column_stack([np.exp(z[:, 0]), np.exp(z[:, 1]), np.exp(z[:, 2]), z[:, 3], z[:, 4]])
 
 
 _KAPLAN: Final = "Kaplan et al. 2020, Scaling Laws for Neural Language Models, arXiv:2001.08361"
@@ -475,8 +489,8 @@ def _builtin_laws(tokens_per_param: float = 20.0) -> dict[str, Law]:
                 "(epoch-research/analyzing-chinchilla, data_analysis.ipynb cells 25 and 54)"
             ),
             notes=(
-                "intervals from independent draws of the published standard errors; "
-                "parameter correlations ignored, so intervals are conservative",
+                "intervals: draws with the published standard errors and the correlations of "
+                "a bootstrap of Epoch's data (EPOCH_2024_CORRELATION)",
             ),
             samples=epoch_samples(),
             **EPOCH_2024,
