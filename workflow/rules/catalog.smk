@@ -2,7 +2,6 @@ rule catalog:
     """Load, validate and normalise the catalog of models and hardware."""
     input:
         catalog=CATALOG_FILES,
-        code=LIBRARY_FILES,
     output:
         json="reports/catalog/catalog.json",
     log:
@@ -10,6 +9,7 @@ rule catalog:
     conda:
         "../envs/llmplan.yaml"
     params:
+        code=CODE_VERSION,
         settings=config,
     script:
         "../scripts/catalog.py"

@@ -14,7 +14,7 @@ os.environ.update(
 )
 
 from llmplan.errors import LlmplanError
-from llmplan.pipeline import check_inputs
+from llmplan.pipeline import check_inputs, code_version
 
 try:
     SCENARIO_LAWS = check_inputs("config/scenarios", "data/catalog", config)
@@ -23,9 +23,9 @@ except LlmplanError as err:
 SCENARIOS = list(SCENARIO_LAWS)
 FITS = sorted(config.get("fits") or {})
 CATALOG_FILES = sorted(str(p) for p in Path("data/catalog").glob("*.yaml"))
-# Outputs depend on the code that computes and renders them: a change reruns what it affects.
-LIBRARY_FILES = sorted(str(p) for p in Path(LLMPLAN_SRC, "llmplan").glob("*.py"))
-TEMPLATE_FILES = sorted(str(p) for p in Path("workflow/templates").glob("*.j2"))
+# Outputs depend on the code that computes and renders them: rules take this hash as a param,
+# so a change of the library or a template reruns what it affects.
+CODE_VERSION = code_version(Path(LLMPLAN_SRC, "llmplan"), "workflow/templates")
 
 
 wildcard_constraints:

@@ -1,7 +1,5 @@
 rule synthetic_runs:
     """A synthetic IsoFLOP sweep from a published law plus seeded noise (config fits.<name>.synthetic)."""
-    input:
-        code=LIBRARY_FILES,
     output:
         csv="reports/fits/{dataset}/runs.csv",
     log:
@@ -9,6 +7,7 @@ rule synthetic_runs:
     conda:
         "../envs/llmplan.yaml"
     params:
+        code=CODE_VERSION,
         spec=get_synthetic_spec,
     script:
         "../scripts/synthetic_runs.py"
@@ -18,8 +17,6 @@ rule fit:
     """Chinchilla approaches 1-3 fitted to one dataset of runs, with bootstrap intervals."""
     input:
         runs=get_runs_csv,
-        code=LIBRARY_FILES,
-        templates=TEMPLATE_FILES,
     output:
         json="reports/fits/{dataset}/fit.json",
         html="reports/fits/{dataset}/fit.html",
@@ -29,6 +26,7 @@ rule fit:
     conda:
         "../envs/llmplan.yaml"
     params:
+        code=CODE_VERSION,
         settings=config,
     script:
         "../scripts/fit.py"

@@ -4,7 +4,6 @@ rule plan:
         scenario=get_scenario_file,
         catalog="reports/catalog/catalog.json",
         fits=get_scenario_fits,
-        code=LIBRARY_FILES,
     output:
         json="reports/scenarios/{scenario}/plan.json",
     log:
@@ -12,6 +11,7 @@ rule plan:
     conda:
         "../envs/llmplan.yaml"
     params:
+        code=CODE_VERSION,
         settings=config,
     script:
         "../scripts/plan.py"

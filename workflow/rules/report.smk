@@ -2,8 +2,6 @@ rule scenario_report:
     """HTML and PDF planning report of one scenario."""
     input:
         plan="reports/scenarios/{scenario}/plan.json",
-        code=LIBRARY_FILES,
-        templates=TEMPLATE_FILES,
     output:
         html="reports/scenarios/{scenario}/plan.html",
         pdf="reports/scenarios/{scenario}/plan.pdf",
@@ -12,6 +10,7 @@ rule scenario_report:
     conda:
         "../envs/llmplan.yaml"
     params:
+        code=CODE_VERSION,
         settings=config,
     script:
         "../scripts/scenario_report.py"
@@ -21,8 +20,6 @@ rule catalog_report:
     """HTML and PDF report of the catalog."""
     input:
         catalog="reports/catalog/catalog.json",
-        code=LIBRARY_FILES,
-        templates=TEMPLATE_FILES,
     output:
         html="reports/catalog/catalog.html",
         pdf="reports/catalog/catalog.pdf",
@@ -31,6 +28,7 @@ rule catalog_report:
     conda:
         "../envs/llmplan.yaml"
     params:
+        code=CODE_VERSION,
         settings=config,
     script:
         "../scripts/catalog_report.py"
@@ -42,8 +40,6 @@ rule index:
         plans=get_plan_jsons,
         fits=get_fit_jsons,
         catalog="reports/catalog/catalog.json",
-        code=LIBRARY_FILES,
-        templates=TEMPLATE_FILES,
     output:
         html="reports/index.html",
     log:
@@ -51,6 +47,7 @@ rule index:
     conda:
         "../envs/llmplan.yaml"
     params:
+        code=CODE_VERSION,
         settings=config,
     script:
         "../scripts/index.py"

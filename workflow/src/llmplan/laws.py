@@ -412,9 +412,7 @@ def epoch_samples(*, seed: int = EPOCH_SAMPLE_SEED, count: int = EPOCH_SAMPLE_CO
     # the rounded correlations are nearly singular: clip tiny negative eigenvalues to keep it PSD
     values, vectors = np.linalg.eigh(cov)
     root = vectors * np.sqrt(np.clip(values, 0.0, None))
-    mean = np.array(
-        [math.log(c["E"]), math.log(c["A"]), math.log(c["B"]), c["alpha"], c["beta"]]
-    )
+    mean = np.array([math.log(c["E"]), math.log(c["A"]), math.log(c["B"]), c["alpha"], c["beta"]])
     z = mean + rng.standard_normal((count, 5)) @ root.T
     return np.column_stack([np.exp(z[:, 0]), np.exp(z[:, 1]), np.exp(z[:, 2]), z[:, 3], z[:, 4]])
 

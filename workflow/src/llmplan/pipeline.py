@@ -76,6 +76,21 @@ def sha256_files(paths: Sequence[Path | str]) -> str:
     return digest.hexdigest()
 
 
+def code_version(*folders: Path | str) -> str:
+    """A short hash of the code and templates under ``folders`` (*.py, *.j2).
+
+    Rules take it as a parameter, so a change of the library or a template reruns the jobs it
+    affects (Snakemake's params trigger) without listing every source file as an input.
+    """
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.suffix in (".py", ".j2", ".css") and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 # ---------------------------------------------------------------- provenance
 def _git(*args: str) -> str | None:
     try:

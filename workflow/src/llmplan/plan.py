@@ -18,11 +18,12 @@ from typing import Any, Final
 
 import numpy as np
 
-from llmplan.allocate import allocate_all
+from llmplan.allocate import Constraints, allocate_all
 from llmplan.budget import Budget
 from llmplan.catalog import Catalog
 from llmplan.laws import FLOPS_PER_PARAM_TOKEN, LOSS_COMPARABILITY_NOTE, Law, get_law
 from llmplan.scenario import Scenario
+from llmplan.units import format_si
 
 #: Budget multipliers of the sensitivity table ("halving or doubling the budget").
 BUDGET_FACTORS: Final = (0.5, 1.0, 2.0)
@@ -70,16 +71,43 @@ def _days(budget: Budget, flops: float) -> float | None:
 
 
 def recommendation(
-    budget: Budget, allocations: Sequence[dict[str, Any]], primary: str
+    budget: Budget,
+    allocations: Sequence[dict[str, Any]],
+    primary: Law,
+    constraints: Constraints,
 ) -> dict[str, Any]:
-    """The headline: the primary law's allocation (capped by ``max_params`` when it binds)."""
-    chosen = next(a for a in allocations if a["law"] == primary)
-    basis = "compute-optimal"
+    """The headline plan: the primary law's allocation with every constraint applied.
+
+    In order: the compute-optimal (N, D); with ``inference_tokens``, the inference-aware model of
+    Sardana et al. 2023 (same loss, lowest lifetime FLOPs, trained beyond the budget); with
+    ``max_params``, N capped and D = C / 6N; with ``unique_tokens``, the epochs over the unique
+    data that the plan implies (the data-constrained optimum of Muennighoff et al. 2023 is shown in
+    the report's data section).
+    """
+    chosen = next(a for a in allocations if a["law"] == primary.id)
     params, tokens, loss = chosen["params"], chosen["tokens"], chosen["loss"]
-    capped = chosen.get("max_params")
-    if capped and capped.get("binding"):
-        basis = "capped at max_params"
-        params, tokens, loss = capped["params"], capped["tokens"], capped["loss"]
+    train_flops = budget.flops
+    basis = [f"compute-optimal under {chosen['law_name']}"]
+    inference = chosen.get("inference")
+    if inference:
+        params, tokens, loss = (
+            inference["params"],
+            inference["train_tokens"],
+            inference["target_loss"],
+        )
+        train_flops = inference["train_flops"]
+        basis = [
+            f"inference-aware under {chosen['law_name']} for "
+            f"{format_si(inference['inference_tokens'])} lifetime inference tokens "
+            "(Sardana et al. 2023)"
+        ]
+    if constraints.max_params is not None and params > constraints.max_params:
+        params = constraints.max_params
+        tokens = train_flops / (FLOPS_PER_PARAM_TOKEN * params)
+        loss = _finite(primary.loss(params, tokens)) if primary.has_loss else None
+        basis.append(f"capped at max_params = {format_si(params)}")
+    scale = train_flops / budget.flops
+    epochs = tokens / constraints.unique_tokens if constraints.unique_tokens else None
     by_params = [a["params"] for a in allocations]
     by_tokens = [a["tokens"] for a in allocations]
     return {
@@ -90,9 +118,12 @@ def recommendation(
         "tokens": tokens,
         "tokens_per_param": tokens / params,
         "loss": loss,
-        "intervals": chosen["intervals"],
-        "days": budget.days,
-        "usd": budget.usd,
+        "intervals": chosen["intervals"] if len(basis) == 1 and not inference else None,
+        "train_flops": train_flops,
+        "days": None if budget.days is None else budget.days * scale,
+        "usd": None if budget.usd is None else budget.usd * scale,
+        "unique_tokens": constraints.unique_tokens,
+        "epochs": epochs,
         "range": {
             "params": [min(by_params), max(by_params)],
             "tokens": [min(by_tokens), max(by_tokens)],
@@ -214,7 +245,7 @@ def build_plan(
         "constraints": constraints,
         "laws": [law.describe() for law in laws],
         "primary_law": primary,
-        "recommendation": recommendation(budget, allocations, primary),
+        "recommendation": recommendation(budget, allocations, primary_law, scenario.constraints),
         "allocations": allocations,
         "loss_caveat": LOSS_COMPARABILITY_NOTE,
         "sensitivity": sensitivity(scenario, primary_law),
