@@ -187,7 +187,9 @@ def _entry_error(doc: YamlDoc, err: InputError) -> InputError:
     entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
     name = entry.get("id") if isinstance(entry, dict) else None
     label = str(name) if isinstance(name, str) and name else f"{section}[{index}]"
-    field = rest or ("id" if name is None else None)
+    # an entry that is a mapping without an id is missing its id; one that is no mapping at all
+    # is wrong as a whole
+    field = rest or ("id" if isinstance(entry, dict) and name is None else None)
     return InputError(
         Where(where.file, label, field, where.line),
         err.problem,

@@ -118,6 +118,40 @@ def provenance(inputs: Mapping[str, str]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- checking inputs up front
+def check_config(path: Path | str = "config/config.yaml") -> dict[str, Any]:
+    """Validate a config file with file, line and field in every message; return its settings.
+
+    Run before Snakemake reads the file (its own parser gives no line for a syntax error, and its
+    ``validate()`` prints a jsonschema dump), so a mistake in ``config/config.yaml`` reads like
+    one in a scenario. ``validate(config, schema=...)`` in the Snakefile stays, for values given
+    with ``--config``.
+    """
+    from llmplan.errors import InputError, unknown_choice
+    from llmplan.laws import LAW_IDS
+    from llmplan.schema import validate_doc
+    from llmplan.yamlio import read_yaml
+
+    doc = read_yaml(path)
+    if doc.data is None:
+        raise InputError(
+            doc.where(),
+            "the file is empty",
+            expected="a mapping of settings such as 'laws:' (every key is optional; write {} "
+            "for all defaults)",
+        )
+    if not isinstance(doc.data, dict):
+        raise InputError(
+            doc.where(),
+            f"found a {type(doc.data).__name__} at the top level",
+            expected="a mapping of settings such as 'laws:' and 'assumptions:'",
+        )
+    validate_doc(doc, "config")
+    for i, law in enumerate(doc.data.get("laws") or ()):
+        if law not in LAW_IDS:
+            raise unknown_choice(doc.where("laws", i), "law id", law, LAW_IDS)
+    return dict(doc.data)
+
+
 def check_inputs(
     scenario_dir: Path | str, catalog_dir: Path | str, config: Mapping[str, Any]
 ) -> list[str]:
@@ -126,12 +160,15 @@ def check_inputs(
     Called when Snakemake builds the DAG, so a mistake in any input stops the run before a
     single output is touched, with one message naming the file, line, entry and field.
     """
-    from llmplan.errors import InputError, Where
+    from llmplan.errors import InputError, Where, unknown_choice
     from llmplan.laws import LAW_IDS
     from llmplan.scenario import scenario_name
 
     catalog = load_catalog(catalog_dir)
     settings = Settings.from_config(config)
+    for i, law in enumerate(settings.laws):  # config/config.yaml is checked with its lines first;
+        if law not in LAW_IDS:  # this catches law ids given with --config
+            raise unknown_choice(Where("config", field=f"laws[{i}]"), "law id", law, LAW_IDS)
     scenario_dir = Path(scenario_dir)
     for stray in sorted(scenario_dir.glob("*.yml")):
         raise InputError(
