@@ -73,7 +73,7 @@ def _index_lines(root: yaml.Node, file: str) -> dict[PathKey, int]:
         count += 1
         if id(node) in above:
             raise InputError(
-                Where(file, line=node.start_mark.line + 1),
+                Where(file, field=_dotted(path), line=node.start_mark.line + 1),
                 "YAML alias refers to a node that contains it (a recursive structure)",
                 expected="plain values; anchors (&name) and aliases (*name) must not nest in "
                 "themselves",
@@ -97,6 +97,18 @@ def _index_lines(root: yaml.Node, file: str) -> dict[PathKey, int]:
     return out
 
 
+def _dotted(path: PathKey) -> str | None:
+    """``('laws', 1)`` -> ``'laws[1]'``; ``('budget', 'mfu')`` -> ``'budget.mfu'``."""
+    text = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path)
+    return text.replace(".[", "[") or None
+
+
+def _field_on_line(lines: dict[PathKey, int], line: int | None) -> str | None:
+    """The outermost field that starts on ``line`` (for errors PyYAML reports by line only)."""
+    on_line = [path for path, at in lines.items() if at == line and path]
+    return _dotted(min(on_line, key=len)) if on_line else None
+
+
 def _syntax_error(err: yaml.YAMLError, text: str, file: str) -> InputError:
     """A PyYAML scanner, parser or composer error as an :class:`InputError` with its line.
 
@@ -117,6 +129,12 @@ def _syntax_error(err: yaml.YAMLError, text: str, file: str) -> InputError:
     hint = None
     if "\\t" in problem:  # PyYAML writes the tab as the two characters \t
         hint = "Replace the tab with spaces."
+    elif "mapping values are not allowed" in problem or "<block end>" in problem:
+        hint = (
+            "Check this line's indentation against the lines above, and quote text that holds ': '."
+        )
+    elif "stream end" in problem or "end of stream" in problem:
+        hint = "Something opened there is never closed."
     return InputError(Where(file, line=line), text_problem, expected=SYNTAX_EXPECTED, hint=hint)
 
 
@@ -129,6 +147,7 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
         On a syntax error (with its line), on a tag that would build a Python object, on a
         duplicate key, or on recursive or exploding aliases.
     """
+    lines: dict[PathKey, int] = {}
     try:
         node = yaml.compose(text, Loader=_UniqueKeySafeLoader)
         lines = _index_lines(node, file) if node is not None else {}
@@ -143,7 +162,7 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
     except yaml.constructor.ConstructorError as err:
         line = err.problem_mark.line + 1 if err.problem_mark else None
         raise InputError(
-            Where(file, line=line),
+            Where(file, field=_field_on_line(lines, line), line=line),
             f"YAML {err.problem}",
             expected="plain YAML values (numbers, strings, lists, mappings); tags that build "
             "Python objects are refused",
