@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
 
-COPY = ("Snakefile", "config", "workflow", "data")
+COPY = ("Snakefile", "config", "workflow", "data", "profiles")
 
 
 def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
