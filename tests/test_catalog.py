@@ -303,8 +303,8 @@ def test_good_temp_entry_loads(tmp_path: Path) -> None:
         ("tokens: 140B", "tokens: 70 BB", "tokens", "unknown unit or suffix 'BB'"),
         ('    source: "A made-up paper, Table 1"\n', "", "source", "missing required field"),
         ("    source:", "    sorce:", "sorce", "unknown key 'sorce'"),
-        ("year: 2024", "year: twenty", "year", "found str"),
-        ("architecture: decoder", "architecture: decodr", "architecture", "found 'decodr'"),
+        ("year: 2024", "year: twenty", "year", "found text 'twenty'"),
+        ("architecture: decoder", "architecture: decodr", "architecture", "found text 'decodr'"),
         (
             "tokens: 140B",
             "tokens: 140B\n    reported_compute: {pf_days: 1.4 TT}",
@@ -317,7 +317,12 @@ def test_good_temp_entry_loads(tmp_path: Path) -> None:
             "accelerator_hours",
             "pf days",
         ),
-        ("tokens: 140B", "tokens: 140B\n    energy_mwh: -3", "energy_mwh", "minimum"),
+        (
+            "tokens: 140B",
+            "tokens: 140B\n    energy_mwh: -3",
+            "energy_mwh",
+            "found number -3; expected training energy in MWh as published (greater than 0)",
+        ),
         (
             "tokens: 140B",
             "tokens: 140B\n    training_days: 53",

@@ -20,7 +20,7 @@ from conftest import REPO
 
 pytestmark = pytest.mark.slow
 
-COPY = ("Snakefile", "config", "workflow", "data")
+COPY = ("Snakefile", "config", "workflow", "data", "profiles")
 
 
 def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -150,3 +150,25 @@ def test_broken_scenario_stops_before_any_job_with_one_clear_message(built: Path
     assert not (built / "reports/scenarios/zz-broken").exists()
     after = {p: p.stat().st_mtime_ns for p in before}
     assert after == before
+
+
+def test_broken_config_stops_with_llmplan_message_not_a_schema_dump(built: Path) -> None:
+    config = built / "config/config.yaml"
+    good = config.read_text()
+    before = {p: p.stat().st_mtime_ns for p in (built / "reports").rglob("*.*")}
+    try:
+        config.write_text(good.replace("  mfu: 0.40", "  mfu: [0.4"))
+        syntax = snakemake(built)
+        config.write_text(good.replace("  - tokens-per-param", "  - tokens-per-parm"))
+        law = snakemake(built)
+    finally:
+        config.write_text(good)
+    for result in (syntax, law):
+        message = result.stdout + result.stderr
+        assert result.returncode != 0
+        assert "llmplan: error: config/config.yaml:" in message
+        assert "Traceback" not in message and "ValidationError" not in message
+    assert "YAML syntax error" in syntax.stderr
+    assert "field 'laws[1]': unknown law id 'tokens-per-parm'" in law.stderr
+    assert "Did you mean 'tokens-per-param'?" in law.stderr
+    assert {p: p.stat().st_mtime_ns for p in before} == before

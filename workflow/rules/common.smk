@@ -1,17 +1,7 @@
-# Shared definitions: the library on the path, the scenario list and input functions.
-import os
+# Shared definitions: the scenario list (every input checked up front) and input functions.
+# The library is on the path already (setup.smk).
 import sys
 from pathlib import Path
-
-# The llmplan library of this checkout, for the Snakefile and for every script it runs, even if
-# another copy is installed in the environment.
-LLMPLAN_SRC = str(Path(workflow.basedir) / "workflow" / "src")
-sys.path.insert(0, LLMPLAN_SRC)
-os.environ.update(
-    PYTHONPATH=os.pathsep.join(
-        p for p in (LLMPLAN_SRC, os.environ.get("PYTHONPATH")) if p
-    )
-)
 
 from llmplan.errors import LlmplanError
 from llmplan.pipeline import check_inputs, code_version

@@ -206,12 +206,16 @@ def _minimise_log(func: Any, x_low: float, x_high: float) -> float:
     values = np.where(np.isfinite(values), values, np.inf)
     i = int(np.argmin(values))
     lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
-    result = minimize_scalar(
-        lambda x: float(func(np.array([x]))[0]),
-        bounds=(lo, hi),
-        method="bounded",
-        options={"xatol": 1e-10},
-    )
+    # Far outside a law's range the objective can be infinite next to the grid's best point;
+    # Brent's parabola through such points is NaN, which the check below rejects, so the
+    # floating-point warnings are silenced rather than shown to the user.
+    with np.errstate(invalid="ignore", over="ignore"):
+        result = minimize_scalar(
+            lambda x: float(func(np.array([x]))[0]),
+            bounds=(lo, hi),
+            method="bounded",
+            options={"xatol": 1e-10},
+        )
     best = float(result.x)
     return best if float(func(np.array([best]))[0]) <= values[i] else float(grid[i])
 

@@ -212,13 +212,13 @@ def resolve_budget(
         hw = hardware[spec["hardware"]]
     mfu = None
     if "mfu" in spec:
-        mfu = parse_quantity(spec["mfu"], where.at("mfu"), kind="number")
+        mfu_expected = "model FLOPs utilisation as a fraction, 0 < mfu <= 1 (0.4 for 40%)"
+        try:
+            mfu = parse_quantity(spec["mfu"], where.at("mfu"), kind="number")
+        except InputError as err:  # zero, negative, NaN or unreadable: same expectation
+            raise InputError(err.where, err.problem, expected=mfu_expected) from None
         if not 0 < mfu <= 1:
-            raise InputError(
-                where.at("mfu"),
-                f"found {spec['mfu']!r}",
-                expected="model FLOPs utilisation as a fraction, 0 < mfu <= 1 (0.4 for 40%)",
-            )
+            raise InputError(where.at("mfu"), f"found {spec['mfu']!r}", expected=mfu_expected)
     notes: list[str] = []
     if hw is not None and mfu is None:
         mfu = assumptions.mfu

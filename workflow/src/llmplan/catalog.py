@@ -187,7 +187,9 @@ def _entry_error(doc: YamlDoc, err: InputError) -> InputError:
     entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
     name = entry.get("id") if isinstance(entry, dict) else None
     label = str(name) if isinstance(name, str) and name else f"{section}[{index}]"
-    field = rest or ("id" if name is None else None)
+    # an entry that is a mapping without an id is missing its id; one that is no mapping at all
+    # is wrong as a whole
+    field = rest or ("id" if isinstance(entry, dict) and name is None else None)
     return InputError(
         Where(where.file, label, field, where.line),
         err.problem,
@@ -240,33 +242,44 @@ def load_catalog(catalog_dir: Path | str) -> Catalog:
         )
     docs = _read_docs(paths)
     hardware: dict[str, Hardware] = {}
+    first: dict[str, str] = {}  # "hardware:<id>" or "model:<id>" -> where it was defined first
     for doc in docs:
         for i, entry in enumerate(doc.data.get("hardware") or []):
             where = _entry_where(doc, "hardware", i, entry["id"], "id")
             if entry["id"] in hardware:
-                raise InputError(
-                    where, f"duplicate hardware id '{entry['id']}'", expected="unique ids"
-                )
+                raise _duplicate(where, "hardware", entry["id"], first)
+            first[f"hardware:{entry['id']}"] = f"{where.file}:{where.line}"
             hardware[entry["id"]] = Hardware(**entry)
     models: list[Model] = []
-    seen: set[str] = set()
     for doc in docs:
         for i, entry in enumerate(doc.data.get("models") or []):
-            models.append(_model(doc, i, entry, hardware, seen))
+            models.append(_model(doc, i, entry, hardware, first))
     return Catalog(models=tuple(models), hardware=hardware)
 
 
+def _duplicate(where: Where, kind: str, entry_id: str, first: dict[str, str]) -> InputError:
+    return InputError(
+        where,
+        f"duplicate {kind} id '{entry_id}', already defined at {first[f'{kind}:{entry_id}']}",
+        expected="ids unique across all files of the catalog",
+    )
+
+
 def _model(
-    doc: YamlDoc, i: int, entry: dict[str, Any], hardware: dict[str, Hardware], seen: set[str]
+    doc: YamlDoc,
+    i: int,
+    entry: dict[str, Any],
+    hardware: dict[str, Hardware],
+    first: dict[str, str],
 ) -> Model:
     mid = entry["id"]
 
     def where(*field: str) -> Where:
         return _entry_where(doc, "models", i, mid, *field)
 
-    if mid in seen:
-        raise InputError(where("id"), f"duplicate model id '{mid}'", expected="unique ids")
-    seen.add(mid)
+    if f"model:{mid}" in first:
+        raise _duplicate(where("id"), "model", mid, first)
+    first[f"model:{mid}"] = f"{doc.file}:{doc.line('models', i, 'id')}"
     values = dict(entry)
     values["params"] = parse_quantity(entry["params"], where("params"), kind="count")
     values["tokens"] = parse_quantity(entry["tokens"], where("tokens"), kind="count")

@@ -21,6 +21,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "llmplan.cli_catalog",
     "llmplan.cli_allocate",
     "llmplan.cli_fit",
+    "llmplan.cli_check",
 )
 
 

@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from llmplan.allocate import Allocation, allocate_all, parse_constraints
+from llmplan.allocate import CONSTRAINT_KEYS, Allocation, allocate_all, parse_constraints
 from llmplan.budget import resolve_budget
 from llmplan.catalog import load_catalog
 from llmplan.errors import InputError, Where
 from llmplan.laws import LOSS_COMPARABILITY_NOTE, Law, all_laws, get_law, law_from_fit
-from llmplan.units import format_si
+from llmplan.units import format_si, parse_quantity
 
 DEFAULT_CATALOG = "data/catalog"
 DEFAULT_FITS = "reports/fits"
@@ -57,7 +57,12 @@ def register(subparsers: Any) -> None:
     b.add_argument("--price", help="price per accelerator-hour in US dollars")
     b.add_argument("--mfu", help="model FLOPs utilisation, 0 < mfu <= 1 (default 0.4)")
     p.add_argument("--law", default="all", help="law id, or 'all' (default); see `llmplan laws`")
-    p.add_argument("--tokens-per-param", dest="tokens_per_param", type=float, default=20.0)
+    p.add_argument(
+        "--tokens-per-param",
+        dest="tokens_per_param",
+        default="20",
+        help="ratio r of the tokens-per-param law, D = r N (default 20)",
+    )
     p.add_argument(
         "--fit",
         action="append",
@@ -90,8 +95,31 @@ def _budget_spec(args: argparse.Namespace) -> dict[str, Any]:
     return spec
 
 
+#: budget key or constraint -> the flag a user typed, for error messages
+_FLAG_OF = {
+    **{f"budget.{key}": "--" + dest.replace("_", "-") for dest, key in _BUDGET_FLAGS.items()},
+    **{f"constraints.{key}": "--" + key.replace("_", "-") for key in CONSTRAINT_KEYS},
+    "budget": "budget flags",
+    "law": "--law",
+}
+
+
 def run_allocate(args: argparse.Namespace) -> int:
+    try:
+        return _run_allocate(args)
+    except InputError as err:  # name the flag the user typed, not the scenario key behind it
+        where = err.where
+        if where.file != "command line" or where.field not in _FLAG_OF:
+            raise
+        flag = _FLAG_OF[where.field]
+        raise InputError(
+            Where(where.file, field=flag), err.problem, expected=err.expected, hint=err.hint
+        ) from None
+
+
+def _run_allocate(args: argparse.Namespace) -> int:
     where = Where("command line")
+    ratio = parse_quantity(args.tokens_per_param, where.at("--tokens-per-param"), kind="number")
     spec = _budget_spec(args)
     hardware = load_catalog(Path(args.catalog)).hardware if args.gpu is not None else {}
     budget = resolve_budget(spec, hardware, where.at("budget"))
@@ -105,12 +133,12 @@ def run_allocate(args: argparse.Namespace) -> int:
     )
     fitted = load_fits(args.fit, where.at("fit"))
     if args.law == "all":
-        laws = all_laws(tokens_per_param=args.tokens_per_param, fitted=fitted)
+        laws = all_laws(tokens_per_param=ratio, fitted=fitted)
     else:
         laws = [
             get_law(
                 args.law,
-                tokens_per_param=args.tokens_per_param,
+                tokens_per_param=ratio,
                 where=where.at("law"),
                 fitted=fitted,
             )

@@ -85,6 +85,18 @@ class InputError(LlmplanError):
     def __str__(self) -> str:
         return self.message
 
+    def in_entry(self, entry: str) -> InputError:
+        """The same error, naming ``entry`` (when it names none yet)."""
+        w = self.where
+        if w.entry:
+            return self
+        return InputError(
+            Where(w.file, entry, w.field, w.line),
+            self.problem,
+            expected=self.expected,
+            hint=self.hint,
+        )
+
     def at_line(self, line: int | None) -> InputError:
         """The same error, pointing at ``line`` (when known)."""
         if line is None:

@@ -154,6 +154,40 @@ def known_law_ids(config: Mapping[str, Any]) -> tuple[str, ...]:
     return (*LAW_IDS, *(f"fit:{name}" for name in sorted(config.get("fits") or {})))
 
 
+def check_config(path: Path | str = "config/config.yaml") -> dict[str, Any]:
+    """Validate a config file with file, line and field in every message; return its settings.
+
+    Run before Snakemake reads the file (its own parser gives no line for a syntax error, and its
+    ``validate()`` prints a jsonschema dump), so a mistake in ``config/config.yaml`` reads like
+    one in a scenario. ``validate(config, schema=...)`` in the Snakefile stays, for values given
+    with ``--config``.
+    """
+    from llmplan.errors import InputError, unknown_choice
+    from llmplan.schema import validate_doc
+    from llmplan.yamlio import read_yaml
+
+    doc = read_yaml(path)
+    if doc.data is None:
+        raise InputError(
+            doc.where(),
+            "the file is empty",
+            expected="a mapping of settings such as 'laws:' (every key is optional; write {} "
+            "for all defaults)",
+        )
+    if not isinstance(doc.data, dict):
+        raise InputError(
+            doc.where(),
+            f"found a {type(doc.data).__name__} at the top level",
+            expected="a mapping of settings such as 'laws:' and 'assumptions:'",
+        )
+    validate_doc(doc, "config")
+    known = known_law_ids(doc.data)
+    for i, law in enumerate(doc.data.get("laws") or ()):
+        if law not in known:
+            raise unknown_choice(doc.where("laws", i), "law id", law, known)
+    return dict(doc.data)
+
+
 def check_inputs(
     scenario_dir: Path | str, catalog_dir: Path | str, config: Mapping[str, Any]
 ) -> dict[str, tuple[str, ...]]:
@@ -167,6 +201,7 @@ def check_inputs(
     dict
         Scenario name to the law ids it compares (the workflow needs the fits they use).
     """
+    from llmplan.errors import unknown_choice
     from llmplan.scenario import scenario_name
 
     for name, spec in sorted((config.get("fits") or {}).items()):
@@ -179,6 +214,9 @@ def check_inputs(
     known = known_law_ids(config)
     catalog = load_catalog(catalog_dir)
     settings = Settings.from_config(config)
+    for i, law in enumerate(settings.laws):  # config/config.yaml is checked with its lines first;
+        if law not in known:  # this catches law ids given with --config
+            raise unknown_choice(Where("config", field=f"laws[{i}]"), "law id", law, known)
     scenario_dir = Path(scenario_dir)
     for stray in sorted(scenario_dir.glob("*.yml")):
         raise InputError(

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -107,21 +108,28 @@ def safe_svg(svg: str) -> Markup:
 
 
 # ---------------------------------------------------------------- PDF
-class _RefusingFetcher:
-    """Lets WeasyPrint read ``data:`` URLs only; everything else is refused."""
+@functools.cache
+def _fetcher_class() -> type:
+    """WeasyPrint's URL fetcher, allowed ``data:`` URLs only.
 
-    def __init__(self) -> None:
-        from weasyprint.urls import URLFetcher
+    A subclass, as WeasyPrint requires: it asks a fetcher whether a failure is fatal
+    (``_fail_on_errors``), so a plain callable that refuses a URL would crash the render with an
+    AttributeError instead of leaving the resource out.
+    """
+    from weasyprint.urls import URLFetcher
 
-        self._inner = URLFetcher(allowed_protocols={"data"}, timeout=1)
+    class RefusingFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not url.startswith("data:"):
+                raise ValueError(f"llmplan reports fetch nothing; refused {url[:80]!r}")
+            return super().fetch(url, headers)
 
-    def __call__(self, url: str, headers: Any = None) -> Any:
-        return self.fetch(url, headers)
+    return RefusingFetcher
 
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if not url.startswith("data:"):
-            raise ValueError(f"llmplan reports fetch nothing; refused {url[:80]!r}")
-        return self._inner.fetch(url, headers)
+
+def refusing_fetcher() -> Any:
+    """A fetcher that reads ``data:`` URLs and refuses everything else (left out of the PDF)."""
+    return _fetcher_class()(allowed_protocols={"data"}, timeout=1, fail_on_errors=False)
 
 
 def html_to_pdf(html: str, *, epoch: int = 0) -> bytes:
@@ -137,7 +145,7 @@ def html_to_pdf(html: str, *, epoch: int = 0) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=_RefusingFetcher())
+    document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=refusing_fetcher())
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
     try:

@@ -17,7 +17,7 @@ from typing import Any
 from llmplan.allocate import Constraints, parse_constraints
 from llmplan.budget import Assumptions, Budget, resolve_budget
 from llmplan.catalog import Hardware
-from llmplan.errors import InputError, Where
+from llmplan.errors import InputError, Where, unknown_choice
 from llmplan.laws import LAW_IDS
 from llmplan.schema import validate_doc
 from llmplan.units import parse_quantity
@@ -120,7 +120,10 @@ def parse_scenario(
         For anything wrong, naming the file, line and field.
     """
     name = scenario_name(file)
-    doc = parse_yaml(text, file)
+    try:
+        doc = parse_yaml(text, file)
+    except InputError as err:
+        raise err.in_entry(name) from None
     if doc.data is None:
         raise InputError(
             Where(file, name),
@@ -149,11 +152,12 @@ def parse_scenario(
         )
     except InputError as err:
         raise err.at_line(doc.line_of_field(err.where.field)) from None
-    laws = tuple(data.get("laws") or settings.laws)
+    # Only the scenario's own laws are checked here: the defaults come from config/config.yaml,
+    # checked (with its own file and line) by llmplan.pipeline.check_config.
+    own_laws = tuple(data.get("laws") or ())
+    laws = own_laws or tuple(settings.laws)
     if known_laws is not None:
-        from llmplan.errors import unknown_choice
-
-        for i, law in enumerate(laws):
+        for i, law in enumerate(own_laws):
             if law not in known_laws:
                 raise unknown_choice(doc.where("laws", i, entry=name), "law id", law, known_laws)
     primary = data.get("primary_law", settings.primary_law)

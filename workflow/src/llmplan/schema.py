@@ -9,6 +9,7 @@ misspelt key.
 from __future__ import annotations
 
 import functools
+import math
 from pathlib import Path
 from typing import Any
 
@@ -38,15 +39,90 @@ def _subschema(schema: dict[str, Any], path: list[str | int]) -> dict[str, Any]:
         else:
             props = node.get("properties", {})
             node = props.get(part) or node.get("additionalProperties") or {}
-        if "$ref" in node:
+        if "$ref" in node:  # the referenced schema, with the siblings of $ref taking precedence
             ref = node["$ref"].split("/")[-1]
-            node = schema.get("definitions", schema.get("$defs", {})).get(ref, {})
+            target = schema.get("definitions", schema.get("$defs", {})).get(ref, {})
+            node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
     return node
 
 
 def _describe(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _found(value: Any) -> str:
+    """What was found, in YAML's words: ``found an empty value``, ``found true``, ``found list [1]``."""
+    if value is None:
+        return "found an empty value (null)"
+    if isinstance(value, bool):
+        return f"found {str(value).lower()} (a yes/no value)"
+    if isinstance(value, float) and not math.isfinite(value):
+        shown = ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+        return f"found {shown}, which is not a finite number"
+    kind = {dict: "mapping", list: "list", str: "text", int: "number", float: "number"}
+    return f"found {kind.get(type(value), type(value).__name__)} {_describe(value)}"
+
+
+_TYPE_WORDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+}
+
+
+def _type_words(types: Any) -> str:
+    names = [types] if isinstance(types, str) else list(types)
+    return " or ".join(_TYPE_WORDS.get(t, t) for t in names)
+
+
+def _description(schema: dict[str, Any], path: list[str | int]) -> str | None:
+    """Description of the node at ``path``, else of its nearest described ancestor."""
+    for depth in range(len(path), -1, -1):
+        described = _subschema(schema, path[:depth]).get("description")
+        if described:
+            return str(described)
+    return None
+
+
+def _bound_words(err: jsonschema.ValidationError) -> str | None:
+    value = err.validator_value
+    return {
+        "minimum": f"at least {value}",
+        "exclusiveMinimum": f"greater than {value}",
+        "maximum": f"at most {value}",
+        "exclusiveMaximum": f"less than {value}",
+        "minLength": "not empty" if value == 1 else f"at least {value} characters",
+        "minItems": "not empty" if value == 1 else f"at least {value} items",
+        "maxItems": f"at most {value} items",
+        "minProperties": "not empty" if value == 1 else f"at least {value} keys",
+        "maxProperties": "exactly one key" if value == 1 else f"at most {value} keys",
+        "pattern": None,
+    }.get(str(err.validator))
+
+
+def _non_finite(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """Path of the first NaN or infinite number in ``value`` (YAML ``.nan``, ``.inf``), if any.
+
+    JSON schema cannot catch these: NaN compares false with every bound, so ``.nan`` passes
+    ``exclusiveMinimum: 0`` and ``maximum: 1`` alike, and ``.inf`` passes any lower bound.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return path
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _non_finite(item, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
 def validate_doc(
@@ -79,6 +155,16 @@ def validate_doc(
     """
     schema = load_schema(schema_name)
     instance = doc.data if data is None else data
+    bad = _non_finite(instance)
+    if bad is not None:
+        value = instance
+        for key in bad:
+            value = value[key]
+        raise InputError(
+            doc.where(*base, *bad, entry=entry),
+            _found(value),
+            expected=_description(schema, list(bad)) or "a finite number",
+        )
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(instance), key=lambda e: (len(e.absolute_path), e.path))
     if not errors:
@@ -121,21 +207,34 @@ def _to_input_error(
         allowed = [str(v) for v in err.validator_value]
         return InputError(
             doc.where(*path, entry=entry),
-            f"found {_describe(err.instance)}",
+            _found(err.instance),
             expected="one of " + ", ".join(allowed),
             hint=did_you_mean(str(err.instance), allowed),
         )
+    described = _description(schema, rel)
     if err.validator == "type":
-        expected = sub.get("description") or f"a value of type {err.validator_value}"
+        wanted = _type_words(err.validator_value)
         return InputError(
             doc.where(*path, entry=entry),
-            f"found {type(err.instance).__name__} {_describe(err.instance)}",
-            expected=expected,
+            _found(err.instance),
+            expected=(
+                f"{wanted}: {described}" if described and wanted not in described else described
+            )
+            or wanted,
         )
     if err.validator in ("oneOf", "anyOf"):
-        expected = sub.get("description") or "one of the documented forms"
         return InputError(
-            doc.where(*path, entry=entry), f"found {_describe(err.instance)}", expected=expected
+            doc.where(*path, entry=entry),
+            _found(err.instance),
+            expected=described or "one of the documented forms",
         )
-    expected = sub.get("description")
-    return InputError(doc.where(*path, entry=entry), err.message, expected=expected)
+    bound = _bound_words(err)
+    if err.validator == "pattern":
+        bound = f"matching {err.validator_value}"
+    if bound is not None:
+        return InputError(
+            doc.where(*path, entry=entry),
+            _found(err.instance),
+            expected=f"{described} ({bound})" if described else bound,
+        )
+    return InputError(doc.where(*path, entry=entry), err.message, expected=described)
