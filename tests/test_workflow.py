@@ -169,6 +169,6 @@ def test_broken_config_stops_with_llmplan_message_not_a_schema_dump(built: Path)
         assert "llmplan: error: config/config.yaml:" in message
         assert "Traceback" not in message and "ValidationError" not in message
     assert "YAML syntax error" in syntax.stderr
-    assert "field 'laws[1]': unknown law id 'tokens-per-parm'" in law.stderr
+    assert "field 'laws[6]': unknown law id 'tokens-per-parm'" in law.stderr
     assert "Did you mean 'tokens-per-param'?" in law.stderr
     assert {p: p.stat().st_mtime_ns for p in before} == before

@@ -449,27 +449,24 @@ def allocate(
         if best["epochs"] > 4 * R_D_STAR:
             warnings.append(
                 f"{law.id}: the data-constrained plan repeats the unique data {best['epochs']:.0f} "
-                f"times; beyond about {R_D_STAR:.0f} repetitions extra epochs add almost nothing "
+                f"times; that is over 4 x R_D* = {4 * R_D_STAR:.0f}: further epochs add almost nothing "
                 "(Muennighoff et al. 2023)"
             )
-    if constraints.inference_tokens is not None:
-        if law.has_loss:
+    if constraints.inference_tokens:
+        # Sardana et al. hold the loss of the compute-optimal model fixed. That presumes the law's
+        # allocation minimises its own L(N, D) at fixed compute, which only the parametric laws
+        # do (Kaplan's frontier is not the minimum of its L(N, D)), so only they get a plan.
+        if isinstance(law, ParametricLaw):
             plan = inference_optimum(flops, law, constraints.inference_tokens)
             assert plan is not None
             if all(math.isfinite(v) for v in plan.values()):
                 sections["inference"] = {"method": SARDANA_CITATION, **plan}
-                if not isinstance(law, ParametricLaw):
-                    sections["inference"]["note"] = (
-                        "this law's allocation does not minimise its own L(N, D) at fixed C, so "
-                        "part of the saving exists even without inference"
-                    )
                 # Training beyond the budget is the point of the method (the saving is in lifetime
                 # FLOPs); reports show it in the inference section, not as a warning.
                 sections["inference"]["extra_train_fraction"] = plan["train_flops"] / flops - 1
             else:
                 warnings.append(f"{law.id}: no finite inference-aware plan at this budget")
-        # A law without a loss has no inference-aware plan (Sardana et al. keep the loss fixed);
-        # reports say so once rather than warning per law.
+        # Other laws get no inference-aware plan; reports say so once rather than per law.
     if hardware is not None:
         memory = memory_plan(params, hardware, count)
         sections["memory"] = memory

@@ -205,6 +205,14 @@ def resolve_budget(
                 f"missing '{key}' for a budget given in {form}",
                 expected=f"{{{FORMS[form]}}}",
             )
+    if "hardware" not in spec:
+        for key in ("count", "mfu", "price_per_hour"):
+            if key in spec:
+                raise InputError(
+                    where.at(key),
+                    f"'{key}' needs 'hardware' to mean anything",
+                    expected="add 'hardware: <catalog id>' to the budget, or remove it",
+                )
     hw = None
     if "hardware" in spec:
         if spec["hardware"] not in hardware:

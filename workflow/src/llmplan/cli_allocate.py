@@ -203,7 +203,8 @@ def _table(flops: float, pf_days: float, allocations: list[Allocation]) -> str:
             m = a.memory
             extra.append(
                 f"{a.law}: memory {m['state_gb']:.4g} GB state; at least {m['min_devices']} "
-                f"x {m['hardware']}" + ("" if m["fits"] is None else f"; fits: {m['fits']}")
+                f"x {m['hardware']}"
+                + ("" if m["fits"] is None else f"; fits: {'yes' if m['fits'] else 'no'}")
             )
     if extra:
         lines += ["", *extra]

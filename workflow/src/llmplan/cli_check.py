@@ -55,8 +55,7 @@ def scenario_file(arg: str, scenario_dir: Path | str = DEFAULT_SCENARIOS) -> Pat
 
 def run_check(args: argparse.Namespace) -> int:
     from llmplan.catalog import load_catalog
-    from llmplan.laws import LAW_IDS
-    from llmplan.pipeline import check_config, check_inputs
+    from llmplan.pipeline import check_config, check_inputs, known_law_ids
     from llmplan.scenario import Settings, load_scenario, scenario_name
 
     config = check_config(args.config) if Path(args.config).exists() else {}
@@ -69,6 +68,8 @@ def run_check(args: argparse.Namespace) -> int:
     settings = Settings.from_config(config)
     for path in files:
         scenario_name(path)
-        load_scenario(path, hardware=catalog.hardware, settings=settings, known_laws=LAW_IDS)
+        load_scenario(
+            path, hardware=catalog.hardware, settings=settings, known_laws=known_law_ids(config)
+        )
     print(f"ok: {args.config}, {args.catalog}, " + ", ".join(str(f) for f in files))
     return 0

@@ -122,6 +122,9 @@ def unknown_choice(where: Where, kind: str, found: object, choices: Iterable[str
     """The error for an id that is not in a registry (hardware id, law id, key)."""
     choices = sorted(choices)
     hint = did_you_mean(str(found), choices)
+    if kind == "hardware id":
+        extra = "New accelerators go in data/catalog/hardware.yaml."
+        hint = f"{hint} {extra}" if hint else extra
     listing = ", ".join(choices)
     if len(listing) > 300:
         listing = listing[:300].rsplit(",", 1)[0] + ", ..."

@@ -724,7 +724,7 @@ def fit_parametric(
             Where("fit", field="bootstrap"), f"{n_bootstrap} resamples", expected=">= 0"
         )
     n = np.asarray(params, dtype=float).size
-    if n < 5:
+    if n < 6:
         raise InputError(
             Where("fit"), f"{n} points cannot determine 5 parameters", expected="at least 6 runs"
         )

@@ -211,7 +211,8 @@ def _intervals(
         lo, hi = np.percentile(values[ok], qs)
         return float(lo), float(hi)
 
-    k_n = 10.0**intercepts
+    with np.errstate(over="ignore"):  # a degenerate resample may give a huge intercept
+        k_n = 10.0**intercepts
     return {
         "a": pct(slopes),
         "b": pct(1.0 - slopes),

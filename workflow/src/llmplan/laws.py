@@ -140,7 +140,7 @@ class Law:
             "name": self.name,
             "citation": self.citation,
             "counts_embeddings": self.counts_embeddings,
-            "flops_range": [float(x) for x in self.flops_range],
+            "flops_range": [float(x) if math.isfinite(x) else None for x in self.flops_range],
             "has_loss": self.has_loss,
             "has_intervals": self.has_samples,
             "loss_note": self.loss_note,

@@ -137,8 +137,10 @@ def provenance(inputs: Mapping[str, str]) -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             versions[name] = None
     commit = _git("rev-parse", "HEAD")
+    changed = _git("status", "--porcelain", "--", "Snakefile", "config", "data", "workflow")
     return {
         "git_commit": commit,
+        "git_dirty": bool(changed),
         "inputs_sha256": dict(inputs),
         "python": ".".join(map(str, sys.version_info[:3])),
         "packages": versions,
@@ -185,6 +187,8 @@ def check_config(path: Path | str = "config/config.yaml") -> dict[str, Any]:
     for i, law in enumerate(doc.data.get("laws") or ()):
         if law not in known:
             raise unknown_choice(doc.where("laws", i), "law id", law, known)
+    if "primary_law" in doc.data and doc.data["primary_law"] not in known:
+        raise unknown_choice(doc.where("primary_law"), "law id", doc.data["primary_law"], known)
     return dict(doc.data)
 
 

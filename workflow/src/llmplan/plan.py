@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from llmplan.allocate import Constraints, allocate_all
+from llmplan.allocate import Constraints, allocate_all, memory_plan
 from llmplan.budget import Budget
 from llmplan.catalog import Catalog
 from llmplan.laws import FLOPS_PER_PARAM_TOKEN, LOSS_COMPARABILITY_NOTE, Law, get_law
@@ -62,14 +62,6 @@ def similar_models(catalog: Catalog, flops: float, *, factor: float = 4.0) -> li
     return sorted(rows, key=lambda r: (abs(math.log(r["compute_ratio"])), r["id"]))
 
 
-def _days(budget: Budget, flops: float) -> float | None:
-    """Wall-clock days to spend ``flops`` on the budget's hardware, count and MFU."""
-    if budget.hardware is None or not budget.count or not budget.mfu:
-        return None
-    seconds = flops / (budget.hardware.peak_flops * budget.mfu * budget.count)
-    return seconds / 86_400.0
-
-
 def recommendation(
     budget: Budget,
     allocations: Sequence[dict[str, Any]],
@@ -78,17 +70,19 @@ def recommendation(
 ) -> dict[str, Any]:
     """The headline plan: the primary law's allocation with every constraint applied.
 
-    In order: the compute-optimal (N, D); with ``inference_tokens``, the inference-aware model of
-    Sardana et al. 2023 (same loss, lowest lifetime FLOPs, trained beyond the budget); with
-    ``max_params``, N capped and D = C / 6N; with ``unique_tokens``, the epochs over the unique
-    data that the plan implies (the data-constrained optimum of Muennighoff et al. 2023 is shown in
-    the report's data section).
+    The compute-optimal (N, D); with ``inference_tokens``, the inference-aware model of Sardana
+    et al. 2023 (same loss, lowest lifetime FLOPs, trained beyond the budget); with
+    ``max_params`` below the chosen N, N capped at the budget's compute (D = C / 6N, which also
+    caps an inference-aware plan: training a capped model to the target loss could cost without
+    bound); with ``unique_tokens``, the epochs over the unique data that the plan implies (the
+    data-constrained optimum of Muennighoff et al. 2023 is in the report's data section). The
+    memory check is for the recommended N.
     """
     chosen = next(a for a in allocations if a["law"] == primary.id)
     params, tokens, loss = chosen["params"], chosen["tokens"], chosen["loss"]
     train_flops = budget.flops
     basis = [f"compute-optimal under {chosen['law_name']}"]
-    inference = chosen.get("inference")
+    inference = chosen.get("inference") if constraints.inference_tokens else None
     if inference:
         params, tokens, loss = (
             inference["params"],
@@ -101,13 +95,24 @@ def recommendation(
             f"{format_si(inference['inference_tokens'])} lifetime inference tokens "
             "(Sardana et al. 2023)"
         ]
-    if constraints.max_params is not None and params > constraints.max_params:
-        params = constraints.max_params
-        tokens = train_flops / (FLOPS_PER_PARAM_TOKEN * params)
-        loss = _finite(primary.loss(params, tokens)) if primary.has_loss else None
-        basis.append(f"capped at max_params = {format_si(params)}")
+    capped_applied = constraints.max_params is not None and params > constraints.max_params
+    if capped_applied:
+        capped = chosen["max_params"]
+        params, tokens, loss = capped["params"], capped["tokens"], capped["loss"]
+        train_flops = budget.flops
+        basis = [
+            f"compute-optimal under {chosen['law_name']}, capped at max_params = "
+            f"{format_si(constraints.max_params)}"
+        ]
+        if inference:
+            basis.append(
+                f"the inference-aware model ({format_si(inference['params'])}) is above the cap too"
+            )
     scale = train_flops / budget.flops
     epochs = tokens / constraints.unique_tokens if constraints.unique_tokens else None
+    memory = (
+        memory_plan(params, budget.hardware, budget.count) if budget.hardware is not None else None
+    )
     by_params = [a["params"] for a in allocations]
     by_tokens = [a["tokens"] for a in allocations]
     return {
@@ -118,12 +123,14 @@ def recommendation(
         "tokens": tokens,
         "tokens_per_param": tokens / params,
         "loss": loss,
-        "intervals": chosen["intervals"] if len(basis) == 1 and not inference else None,
+        "intervals": None if inference or capped_applied else chosen["intervals"],
         "train_flops": train_flops,
         "days": None if budget.days is None else budget.days * scale,
         "usd": None if budget.usd is None else budget.usd * scale,
+        "capped": capped_applied,
         "unique_tokens": constraints.unique_tokens,
         "epochs": epochs,
+        "memory": memory,
         "range": {
             "params": [min(by_params), max(by_params)],
             "tokens": [min(by_tokens), max(by_tokens)],
@@ -146,20 +153,20 @@ def sensitivity(scenario: Scenario, law: Law) -> list[dict[str, Any]]:
         )
         rows.append(_sensitivity_row(label, flops, law, budget, days=_scaled(budget.days, factor)))
     if budget.hardware is not None and budget.mfu:
+        fixed_compute = budget.form in ("flops", "pf_days")
         for shift in MFU_SHIFTS:
             mfu = budget.mfu + shift
             if not 0 < mfu <= 1:
                 continue
-            # the same hardware for the same time, at another utilisation: compute scales with MFU
-            rows.append(
-                _sensitivity_row(
-                    f"MFU {mfu:.0%} instead of {budget.mfu:.0%}",
-                    budget.flops * mfu / budget.mfu,
-                    law,
-                    budget,
-                    days=budget.days,
-                )
-            )
+            label = f"MFU {mfu:.0%} instead of {budget.mfu:.0%}"
+            if fixed_compute:
+                # a budget of FLOPs: the same model, done sooner or later
+                days = _scaled(budget.days, budget.mfu / mfu)
+                rows.append(_sensitivity_row(label, budget.flops, law, budget, days=days))
+            else:
+                # the same hardware for the same time: compute scales with MFU
+                flops = budget.flops * mfu / budget.mfu
+                rows.append(_sensitivity_row(label, flops, law, budget, days=budget.days))
     return rows
 
 

@@ -53,7 +53,8 @@ def isoflop_chart(plan: dict[str, Any]) -> str:
     ax.set_xlabel("parameters N  (tokens D = C / 6N)")
     ax.set_ylabel("predicted loss (nats/token)")
     ax.set_title(f"Loss along the IsoFLOP line of {flops:.3g} FLOPs", fontsize=9)
-    ax.legend(loc="upper center", fontsize=7.5)
+    if drawn:
+        ax.legend(loc="upper center", fontsize=7.5)
     return figure_to_svg(fig)
 
 
