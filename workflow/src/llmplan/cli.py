@@ -20,6 +20,7 @@ from llmplan.errors import LlmplanError
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "llmplan.cli_catalog",
     "llmplan.cli_allocate",
+    "llmplan.cli_cost",
     "llmplan.cli_fit",
     "llmplan.cli_check",
 )
