@@ -81,7 +81,7 @@ def frontier_chart(plan: dict[str, Any]) -> str:
         zorder=3,
         label="catalog models (decoders)",
     )
-    near = {m["name"] for m in plan["similar_models"]}
+    near = {m["name"] for m in plan["similar_models"][:6]}  # the six nearest in compute
     for p in points:
         if p["name"] in near:
             ax.annotate(
