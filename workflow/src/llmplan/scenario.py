@@ -21,7 +21,7 @@ from llmplan.errors import InputError, Where, unknown_choice
 from llmplan.laws import LAW_IDS
 from llmplan.schema import validate_doc
 from llmplan.units import parse_quantity
-from llmplan.yamlio import YamlDoc, parse_yaml
+from llmplan.yamlio import YamlDoc, parse_yaml, read_text
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
@@ -206,12 +206,7 @@ def load_scenario(
     display: str | None = None,
 ) -> Scenario:
     """Read and validate ``path`` (see :func:`parse_scenario`)."""
-    path = Path(path)
     shown = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(Where(shown), "file not found") from None
-    except UnicodeDecodeError as err:
-        raise InputError(Where(shown), f"not UTF-8 text ({err.reason})") from None
-    return parse_scenario(text, shown, hardware=hardware, settings=settings, known_laws=known_laws)
+    return parse_scenario(
+        read_text(path, shown), shown, hardware=hardware, settings=settings, known_laws=known_laws
+    )

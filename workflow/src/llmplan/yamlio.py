@@ -172,17 +172,20 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
     return YamlDoc(data=data, file=file, lines=lines)
 
 
-def read_yaml(path: Path | str, *, display: str | None = None) -> YamlDoc:
-    """Read and parse a YAML file; ``display`` is the name shown in errors (default: the path)."""
-    path = Path(path)
-    shown = display or str(path)
+def read_text(path: Path | str, shown: str) -> str:
+    """A user's text file, or an :class:`InputError` naming it as ``shown``."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(Where(shown), "file not found") from None
     except UnicodeDecodeError as err:
         raise InputError(Where(shown), f"not UTF-8 text ({err.reason})") from None
-    return parse_yaml(text, shown)
+
+
+def read_yaml(path: Path | str, *, display: str | None = None) -> YamlDoc:
+    """Read and parse a YAML file; ``display`` is the name shown in errors (default: the path)."""
+    shown = display or str(path)
+    return parse_yaml(read_text(path, shown), shown)
 
 
 class _DuplicateKeyError(yaml.constructor.ConstructorError):
