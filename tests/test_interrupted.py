@@ -20,20 +20,9 @@ import time
 from pathlib import Path
 
 import pytest
-from test_workflow import COPY, REPO, assert_valid_pdf, contract_paths, snakemake
+from test_workflow import assert_valid_pdf, contract_paths, copy_repo, snakemake
 
 pytestmark = pytest.mark.slow
-
-
-def _copy_repo(work: Path) -> None:
-    import shutil
-
-    for name in COPY:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, work / name)
 
 
 def _kill_while_rendering(work: Path, sig: signal.Signals) -> None:
@@ -85,7 +74,7 @@ def _assert_every_output_whole(work: Path) -> None:
 def test_rerun_after_a_kill_mid_render_completes_every_output(
     tmp_path: Path, sig: signal.Signals
 ) -> None:
-    _copy_repo(tmp_path)
+    copy_repo(tmp_path)
     _kill_while_rendering(tmp_path, sig)
     if sig == signal.SIGKILL:
         # a hard kill leaves Snakemake's lock behind; Snakemake says so and names the remedy,

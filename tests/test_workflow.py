@@ -65,15 +65,20 @@ def assert_valid_pdf(path: Path) -> None:
     assert len(PdfReader(path).pages) >= 1
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work = tmp_path_factory.mktemp("llmplan")
+def copy_repo(work: Path) -> None:
+    """The files the workflow needs, copied into ``work``."""
     for name in COPY:
         src = REPO / name
         if src.is_dir():
             shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, work / name)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("llmplan")
+    copy_repo(work)
     result = snakemake(work)
     assert result.returncode == 0, result.stderr[-3000:]
     return work

@@ -71,6 +71,14 @@ MUENNIGHOFF_2023: Final = {
     "alpha": 0.3526596,
     "beta": 0.3526596,
 }
+_MUENNIGHOFF_LAW: Final = ParametricLaw(
+    id="muennighoff-2023",
+    name="Muennighoff et al. 2023 (fresh data)",
+    citation="Muennighoff et al. 2023, arXiv:2305.16264",
+    counts_embeddings=True,
+    flops_range=(0.0, math.inf),
+    **MUENNIGHOFF_2023,
+)
 #: Half-life-like decay constants of repeated data and excess parameters (same source).
 R_D_STAR: Final = 15.387756
 R_N_STAR: Final = 5.309743
@@ -259,9 +267,7 @@ def data_constrained_loss(
 def data_constrained_optimum(flops: float, unique_tokens: float) -> dict[str, float]:
     """The (N, D) minimising :func:`data_constrained_loss` at fixed C = 6 N D."""
     c6 = flops / FLOPS_PER_PARAM_TOKEN
-    k = MUENNIGHOFF_2023
-    g = (k["alpha"] * k["A"] / (k["beta"] * k["B"])) ** (1.0 / (k["alpha"] + k["beta"]))
-    n0 = g * c6 ** (k["beta"] / (k["alpha"] + k["beta"]))
+    n0 = float(_MUENNIGHOFF_LAW.optimal(flops)[0])  # the search starts at the fresh-data optimum
 
     def loss_at(x: np.ndarray) -> np.ndarray:
         n = np.exp(x)

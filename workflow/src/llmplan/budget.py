@@ -23,12 +23,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmplan.catalog import Hardware
+from llmplan.catalog import HOURS_PER_DAY, SECONDS_PER_HOUR, Hardware
 from llmplan.errors import InputError, Where, unknown_choice
 from llmplan.units import FLOPS_PER_PF_DAY, parse_quantity
-
-SECONDS_PER_HOUR = 3_600.0
-HOURS_PER_DAY = 24.0
 
 #: The keys that state the amount of a budget; exactly one must be present.
 AMOUNT_KEYS = ("flops", "pf_days", "days", "gpu_hours", "usd")
