@@ -15,6 +15,13 @@ validate(config, schema="workflow/schemas/config.schema.yaml")
 
 
 include: "workflow/rules/common.smk"
+
+
+wildcard_constraints:
+    scenario="[A-Za-z0-9][A-Za-z0-9_-]*",
+    dataset="[A-Za-z0-9][A-Za-z0-9_-]*",
+
+
 include: "workflow/rules/catalog.smk"
 include: "workflow/rules/fit.smk"
 include: "workflow/rules/plan.smk"

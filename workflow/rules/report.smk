@@ -2,6 +2,7 @@ rule scenario_report:
     """HTML and PDF planning report of one scenario."""
     input:
         plan="reports/scenarios/{scenario}/plan.json",
+        templates=templates("plan.html.j2"),
     output:
         html="reports/scenarios/{scenario}/plan.html",
         pdf="reports/scenarios/{scenario}/plan.pdf",
@@ -10,8 +11,9 @@ rule scenario_report:
     conda:
         "../envs/llmplan.yaml"
     params:
-        code=CODE_VERSION,
-        settings=config,
+        code=step_code("llmplan.steps.scenario_report"),
+        template_dir=get_template_dir,
+        settings=SETTINGS["report"],
     script:
         "../scripts/scenario_report.py"
 
@@ -20,6 +22,7 @@ rule catalog_report:
     """HTML and PDF report of the catalog."""
     input:
         catalog="reports/catalog/catalog.json",
+        templates=templates("catalog.html.j2"),
     output:
         html="reports/catalog/catalog.html",
         pdf="reports/catalog/catalog.pdf",
@@ -28,8 +31,9 @@ rule catalog_report:
     conda:
         "../envs/llmplan.yaml"
     params:
-        code=CODE_VERSION,
-        settings=config,
+        code=step_code("llmplan.steps.catalog_report"),
+        template_dir=get_template_dir,
+        settings=SETTINGS["catalog_report"],
     script:
         "../scripts/catalog_report.py"
 
@@ -40,6 +44,7 @@ rule index:
         plans=get_plan_jsons,
         fits=get_fit_jsons,
         catalog="reports/catalog/catalog.json",
+        templates=templates("index.html.j2"),
     output:
         html="reports/index.html",
     log:
@@ -47,7 +52,8 @@ rule index:
     conda:
         "../envs/llmplan.yaml"
     params:
-        code=CODE_VERSION,
-        settings=config,
+        code=step_code("llmplan.steps.index"),
+        template_dir=get_template_dir,
+        settings=SETTINGS["report"],
     script:
         "../scripts/index.py"
