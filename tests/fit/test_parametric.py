@@ -150,7 +150,10 @@ def test_allocation_uses_eq4_closed_form():
     law = result.law()
     g = (law.alpha * law.A / (law.beta * law.B)) ** (1 / (law.alpha + law.beta))
     assert result.allocation[0].params == pytest.approx(g * (1e23 / 6) ** law.a, rel=1e-12)
-    assert result.allocation[0].params * result.allocation[0].tokens * 6 == pytest.approx(1e23)
+    # and it is the minimum of the fitted loss along the IsoFLOP line (an independent check)
+    n_opt = result.allocation[0].params
+    along = [float(law.loss(k * n_opt, 1e23 / (6 * k * n_opt))) for k in (0.98, 1.0, 1.02)]
+    assert along[1] < along[0] and along[1] < along[2]
 
 
 def _plain_loop(n, d, loss, starts):

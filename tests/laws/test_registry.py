@@ -10,14 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SHARED
+from llmplan.core.compute import FLOPS_PER_PF_DAY
 from llmplan.core.errors import InputError
-from llmplan.core.units import FLOPS_PER_PF_DAY
+from llmplan.laws.base import ParametricLaw
+from llmplan.laws.published import HOFFMANN_TABLE3_APPROACH1, HOFFMANN_TABLEA3_APPROACH2
 from llmplan.laws.registry import (
-    HOFFMANN_TABLE3_APPROACH1,
-    HOFFMANN_TABLEA3_APPROACH2,
     LAW_IDS,
     LOSS_COMPARABILITY_NOTE,
-    ParametricLaw,
     all_laws,
     get_law,
     law_from_fit,
@@ -154,7 +153,7 @@ def test_epoch_intervals_are_seeded_and_contain_the_centre():
 
 
 def test_epoch_samples_have_the_published_standard_errors_and_the_correlations():
-    from llmplan.laws.registry import EPOCH_2024_CORRELATION, EPOCH_2024_SE, epoch_samples
+    from llmplan.laws.published import EPOCH_2024_CORRELATION, EPOCH_2024_SE, epoch_samples
 
     s = epoch_samples(count=20_000)
     z = np.column_stack([np.log(s[:, 0]), np.log(s[:, 1]), np.log(s[:, 2]), s[:, 3], s[:, 4]])
@@ -180,7 +179,7 @@ def test_epoch_intervals_respect_the_correlations():
 def test_shipped_epoch_correlations_match_a_bootstrap_of_epochs_data():
     from llmplan.fit.parametric import fit_parametric
     from llmplan.io.runs_csv import read_runs
-    from llmplan.laws.registry import EPOCH_2024_CORRELATION
+    from llmplan.laws.published import EPOCH_2024_CORRELATION
 
     runs = read_runs(SHARED_DATA, columns={"N": "Model Size", "C": "Training FLOP"}, drop_highest=5)
     result = fit_parametric(runs["N"], runs["D"], runs["loss"], n_bootstrap=1000, seed=42)

@@ -12,10 +12,10 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike
 
-#: Central probability mass of every interval.
-INTERVAL_LEVEL: Final = 0.80
-#: The percentiles that bound it.
-INTERVAL_PERCENTILES: Final = (50.0 * (1.0 - INTERVAL_LEVEL), 50.0 * (1.0 + INTERVAL_LEVEL))
+#: The percentiles that bound every interval.
+INTERVAL_PERCENTILES: Final = (10.0, 90.0)
+#: The central probability mass between them.
+INTERVAL_LEVEL: Final = (INTERVAL_PERCENTILES[1] - INTERVAL_PERCENTILES[0]) / 100.0
 #: How reports and the command line name it.
 INTERVAL_TEXT: Final = "10th–90th percentile (80%) interval"
 INTERVAL_SHORT: Final = "10–90%"

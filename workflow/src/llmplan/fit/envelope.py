@@ -14,7 +14,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from llmplan.core.compute import FLOPS_PER_PARAM_TOKEN
+from llmplan.core.compute import tokens_for_flops
 from llmplan.core.errors import InputError, Where
 from llmplan.fit.isoflop import (
     DEFAULT_BOOTSTRAP,
@@ -127,18 +127,15 @@ def fit_envelope(
         if slopes:
             intervals = frontier_intervals(np.array(slopes), np.array(intercepts))
     n_ok = n_best[ok]
-    return FrontierFit(
-        approach=1,
-        supported=True,
-        a=slope,
-        b=1.0 - slope,
-        k_N=10.0**intercept,
-        k_D=1.0 / (FLOPS_PER_PARAM_TOKEN * 10.0**intercept),
-        r2_N=r2,
+    return FrontierFit.from_line(
+        1,
+        slope,
+        intercept,
+        r2,
         intervals=intervals,
         flops=flops[ok],
         params_opt=n_ok,
-        tokens_opt=flops[ok] / (FLOPS_PER_PARAM_TOKEN * n_ok),
+        tokens_opt=tokens_for_flops(flops[ok], n_ok),
         loss_opt=loss[ok],
         n_bootstrap=n_bootstrap,
         warnings=tuple(warnings),

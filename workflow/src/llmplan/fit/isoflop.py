@@ -100,6 +100,24 @@ class FrontierFit:
     n_bootstrap: int = 0
     warnings: tuple[str, ...] = ()
 
+    @classmethod
+    def from_line(
+        cls, approach: int, slope: float, intercept: float, r2: float, **rest: Any
+    ) -> FrontierFit:
+        """The frontier log10 N_opt = intercept + slope log10 C: a = slope, b = 1 - a,
+        k_N = 10^intercept, k_D = 1 / (6 k_N) (so that 6 N_opt D_opt = C)."""
+        k_n = 10.0**intercept
+        return cls(
+            approach=approach,
+            supported=True,
+            a=slope,
+            b=1.0 - slope,
+            k_N=k_n,
+            k_D=1.0 / (FLOPS_PER_PARAM_TOKEN * k_n),
+            r2_N=r2,
+            **rest,
+        )
+
     def require_supported(self, where: Where | str = "runs") -> FrontierFit:
         """Self, or an :class:`InputError` saying why the data cannot support the approach."""
         if not self.supported:
@@ -344,14 +362,11 @@ def fit_isoflop(
         dropped = n_bootstrap - int(enough.sum())
         if dropped:
             warnings.append(f"{dropped} bootstrap resamples had < 2 usable groups and were dropped")
-    return FrontierFit(
-        approach=2,
-        supported=True,
-        a=slope,
-        b=1.0 - slope,
-        k_N=10.0**intercept,
-        k_D=1.0 / (FLOPS_PER_PARAM_TOKEN * 10.0**intercept),
-        r2_N=r2,
+    return FrontierFit.from_line(
+        2,
+        slope,
+        intercept,
+        r2,
         intervals=intervals,
         flops=flops,
         params_opt=n_opt,

@@ -116,13 +116,13 @@ class ParametricFit:
 
     @property
     def a(self) -> float:
-        """Exponent of N_opt in C: beta / (alpha + beta) (Hoffmann et al. 2022, eq. 4)."""
-        return self.beta / (self.alpha + self.beta)
+        """Exponent of N_opt in C (Hoffmann et al. 2022, eq. 4)."""
+        return self.law().a
 
     @property
     def b(self) -> float:
-        """Exponent of D_opt in C: alpha / (alpha + beta)."""
-        return self.alpha / (self.alpha + self.beta)
+        """Exponent of D_opt in C."""
+        return self.law().b
 
     def law(self, *, law_id: str = "fit", name: str = "Fitted approach-3 law") -> ParametricLaw:
         """The fitted law as a :class:`~llmplan.laws.ParametricLaw`."""
