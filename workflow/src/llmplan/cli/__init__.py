@@ -24,6 +24,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "llmplan.cli.cost",
     "llmplan.cli.fit",
     "llmplan.cli.check",
+    "llmplan.cli.arch",
 )
 
 

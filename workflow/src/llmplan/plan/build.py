@@ -27,6 +27,7 @@ from llmplan.inputs.scenario import Scenario
 from llmplan.laws.base import Law
 from llmplan.laws.registry import LOSS_COMPARABILITY_NOTE, get_law
 from llmplan.plan.allocate import allocate_all
+from llmplan.plan.architecture import plan_architecture
 from llmplan.plan.memory import memory_plan
 
 #: Budget multipliers of the sensitivity table ("halving or doubling the budget").
@@ -244,7 +245,7 @@ def build_plan(
     constraints = {
         key: value for key, value in vars(scenario.constraints).items() if value is not None
     }
-    return {
+    plan = {
         "scenario": {
             "name": scenario.name,
             "title": scenario.title,
@@ -269,3 +270,7 @@ def build_plan(
         ],
         "provenance": provenance,
     }
+    plan["architecture"] = plan_architecture(
+        scenario, catalog, laws=laws, params=plan["recommendation"]["params"]
+    )
+    return plan
