@@ -86,6 +86,7 @@ class Model:
     tokens_lower_bound: bool = False
     verification: str = "verified"
     compute_note: str = ""
+    reported_compute_counts: str = "model"
     notes: str = ""
 
     @property
