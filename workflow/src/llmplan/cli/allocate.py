@@ -251,7 +251,7 @@ def _report(budget: Any, rec: dict[str, Any], result: dict[str, Any]) -> str:
     if rec["params_interval"]:
         lo, hi = rec["params_interval"]
         lines.append(f"  best size {INTERVAL_SHORT}: {format_si(lo)} to {format_si(hi)}")
-    lines.append("  why: " + "; ".join(rec["basis"]))
+    lines.append("  why: " + "; ".join(item["text"] for item in rec["basis"]))
     for alt in rec["alternatives"]:
         lines.append(
             f"  alternative past the budget (Sardana et al. 2023): {format_si(alt['params'])} on "

@@ -44,13 +44,12 @@ import numpy as np
 
 from llmplan.core.compute import INFERENCE_FLOPS_PER_PARAM_TOKEN, tokens_for_flops
 from llmplan.core.errors import InputError, Where
-from llmplan.core.intervals import INTERVAL_TEXT
-from llmplan.core.units import format_si
 from llmplan.inputs.budget import Budget
 from llmplan.inputs.constraints import Constraints
 from llmplan.laws.base import EXTRAPOLATION_FACTOR, Law, ParametricLaw
 from llmplan.laws.data_constrained import FRESH_DATA_LAW, data_constrained_loss
 from llmplan.plan.inference import inference_optimum
+from llmplan.plan.messages import message
 
 #: Search window on the IsoFLOP line around the law's optimum, in factors of N.
 _SEARCH_BELOW: Final = 1e4
@@ -136,7 +135,7 @@ def decide(
     cap = constraints.max_params
     unique = constraints.unique_tokens
     demand = constraints.inference_tokens or None
-    basis = [f"compute-optimal under {law.name}"]
+    basis = [message("basis.compute_optimal", law=law.name)]
     binding: list[str] = []
     high = math.log(n_law * _SEARCH_ABOVE)
     if cap is not None:
@@ -149,7 +148,7 @@ def decide(
     x_best = math.log(min(n_law, cap)) if cap is not None else math.log(n_law)
     if cap is not None and n_law > cap:
         binding.append("max_params")
-        basis.append(f"capped at max_params = {format_si(cap)}")
+        basis.append(message("basis.capped", cap=cap))
     if unique is not None:
         data_binding = float(tokens_for_flops(flops, math.exp(x_best))) > unique
         if own or data_binding:
@@ -158,9 +157,7 @@ def decide(
             used_model = not own
             binding.append("unique_tokens")
             basis.append(
-                f"repeating {format_si(unique)} unique tokens (Muennighoff et al. 2023, eq. 5"
-                + ("" if own else ", with their own fit as the loss model")
-                + ")"
+                message("basis.repeating" if own else "basis.repeating_fallback", unique=unique)
             )
 
     # rule 4: inference demand picks a smaller model within the budget
@@ -173,21 +170,20 @@ def decide(
         d_best = float(tokens_for_flops(flops, math.exp(x_best)))
         interval = law.loss_interval(math.exp(x_best), d_best) if own else None
         if interval is not None:
-            slack, slack_text = interval[1] - loss_best, f"the law's {INTERVAL_TEXT}"
+            slack = interval[1] - loss_best
+            why = message("basis.inference_interval", demand=demand)
         else:
             slack = inference_loss_tolerance * loss_best
-            slack_text = f"{inference_loss_tolerance:.1%} of the loss (inference_loss_tolerance)"
+            why = message(
+                "basis.inference_tolerance", demand=demand, tolerance=inference_loss_tolerance
+            )
         x_tol = _smallest_within(loss, low, x_best, loss_best + slack)
         x_rec = min(max(x_tol, math.log(sardana["params"])), x_best)
         if x_best - x_rec < _MATERIAL:  # demand too small to move the size by 1%
             x_rec = x_best
         if x_rec < x_best:
             binding.append("inference_tokens")
-            basis.append(
-                f"smaller for {format_si(demand)} lifetime inference tokens: the size Sardana "
-                f"et al. 2023 give for that demand, kept within the budget and within {slack_text} "
-                "of the best loss"
-            )
+            basis.append(why)
         serve = INFERENCE_FLOPS_PER_PARAM_TOKEN * demand
         best_params = math.exp(x_best)
         lifetime = {
@@ -235,11 +231,7 @@ def decide(
         if budget.soft and extra > 0 and unique is None and cap is None:
             params, tokens = sardana["params"], sardana["train_tokens"]
             train_flops, loss_value = sardana["train_flops"], sardana["target_loss"]
-            basis = [
-                f"inference-aware under {model.name} for {format_si(demand)} lifetime inference "
-                "tokens (Sardana et al. 2023): the compute-optimal model's loss at the least "
-                "lifetime cost, training past the budget, which the scenario marks as soft"
-            ]
+            basis = [message("basis.soft", law=model.name, demand=demand)]
 
     spend = budget.spend(train_flops)
     factor = float(law.extrapolation(flops))

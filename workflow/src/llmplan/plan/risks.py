@@ -1,6 +1,7 @@
 """The top risks of a plan, in plain words a lead can act on, and the loss made concrete.
 
-Each risk is a ``{"kind", "level", "text"}`` mapping, most serious first: the primary law used far
+Each risk is a message (:func:`llmplan.plan.messages.risk`: kind, level, title, code, args and
+English text), most serious first: the primary law used far
 beyond the compute it was fitted on (more than :data:`llmplan.laws.base.EXTRAPOLATION_FACTOR`x),
 repeated data (Muennighoff et al. 2023: up to about 4 epochs cost little), laws that disagree,
 training state that does not fit the accelerators, and assumed (not measured) utilisation.
@@ -14,10 +15,10 @@ import math
 from collections.abc import Sequence
 from typing import Any, Final
 
-from llmplan.core.units import format_si
 from llmplan.inputs.budget import Budget
 from llmplan.inputs.catalog import Catalog
 from llmplan.laws.base import Law
+from llmplan.plan.messages import risk
 
 #: Repetitions Muennighoff et al. 2023 find nearly as good as fresh data ("up to 4 epochs").
 HARMLESS_EPOCHS: Final = 4.0
@@ -31,90 +32,60 @@ def risks(
     laws_range: dict[str, Any],
     budget: Budget,
     memory: dict[str, Any] | None,
-) -> list[dict[str, str]]:
-    """The plan's risks, most serious first."""
-    out: list[dict[str, str]] = []
+) -> list[dict[str, Any]]:
+    """The plan's risks, most serious first (messages of :mod:`.messages`)."""
+    out: list[dict[str, Any]] = []
     ext = recommendation["extrapolation"]
     interval = recommendation.get("params_interval")
     if ext["flagged"]:
-        band = (
-            f" Its stated range ({format_si(interval[0])} to {format_si(interval[1])}) covers the "
-            "uncertainty of its fit, not the error of extrapolating that far."
-            if interval
-            else ""
-        )
-        out.append(
-            {
-                "kind": "extrapolation",
-                "title": "Extrapolation",
-                "level": "high",
-                "text": (
-                    f"The budget is {ext['factor']:.0f}x beyond the largest training runs behind "
-                    f"{recommendation['law_name']}: the recommended size is an extrapolation.{band} "
-                    "Run a small scaling ladder of your own before committing."
-                ),
-            }
-        )
+        law = recommendation["law_name"]
+        if interval:
+            out.append(
+                risk(
+                    "extrapolation",
+                    "high",
+                    "risk.extrapolation.band",
+                    factor=ext["factor"],
+                    law=law,
+                    low=interval[0],
+                    high=interval[1],
+                )
+            )
+        else:
+            out.append(
+                risk("extrapolation", "high", "risk.extrapolation", factor=ext["factor"], law=law)
+            )
     epochs = recommendation.get("epochs")
     if epochs is not None and epochs > 1:
-        level = "high" if epochs > HARMLESS_EPOCHS else "medium"
+        heavy = epochs > HARMLESS_EPOCHS
         out.append(
-            {
-                "kind": "data",
-                "title": "Repeated data",
-                "level": level,
-                "text": (
-                    f"The plan reads your {format_si(recommendation['unique_tokens'])} unique tokens "
-                    f"{epochs:.1f} times. Up to about {HARMLESS_EPOCHS:.0f} passes cost little "
-                    "(Muennighoff et al. 2023); "
-                    + (
-                        "beyond that each pass is worth much less: more data would help more than "
-                        "more compute."
-                        if epochs > HARMLESS_EPOCHS
-                        else "the plan already prices that in."
-                    )
-                ),
-            }
+            risk(
+                "data",
+                "high" if heavy else "medium",
+                "risk.data.heavy" if heavy else "risk.data.light",
+                unique=recommendation["unique_tokens"],
+                epochs=epochs,
+            )
         )
     if memory is not None and memory.get("fits") is False:
         out.append(
-            {
-                "kind": "memory",
-                "title": "Memory",
-                "level": "high",
-                "text": (
-                    f"Training {format_si(recommendation['params'])} parameters needs at least "
-                    f"{memory['min_devices']} x {memory['hardware']} to hold the weights, gradients "
-                    f"and optimizer state; the budget has {memory['count']:,.0f}."
-                ),
-            }
+            risk(
+                "memory",
+                "high",
+                "risk.memory",
+                params=recommendation["params"],
+                needed=memory["min_devices"],
+                hardware=memory["hardware"],
+                count=memory["count"],
+            )
         )
     if laws_range.get("ratio") and laws_range["ratio"] > DISAGREEMENT_FACTOR:
+        low, high = laws_range["params"]
         out.append(
-            {
-                "kind": "laws",
-                "title": "Laws disagree",
-                "level": "medium",
-                "text": (
-                    f"The published laws used within their range disagree by {laws_range['ratio']:.1f}x "
-                    f"on the best size ({format_si(laws_range['params'][0])} to "
-                    f"{format_si(laws_range['params'][1])}): the choice of law matters as much as the "
-                    "budget."
-                ),
-            }
+            risk("laws", "medium", "risk.laws", ratio=laws_range["ratio"], low=low, high=high)
         )
     if any("MFU not stated" in note for note in budget.notes):
-        out.append(
-            {
-                "kind": "mfu",
-                "title": "Utilisation assumed",
-                "level": "low",
-                "text": (
-                    f"Days and dollars assume {budget.mfu:.0%} MFU, not a measurement of your stack; "
-                    "see the what-if table."
-                ),
-            }
-        )
+        out.append(risk("mfu", "low", "risk.mfu", mfu=budget.mfu))
     return out
 
 

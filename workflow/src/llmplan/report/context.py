@@ -61,6 +61,7 @@ def plan_context(plan: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
         "plan": plan,
         "settings": settings,
         "rec": rec,
+        "basis": "; ".join(item["text"] for item in rec["basis"]),
         "primary": primary,
         "rows": rows,
         "why": list(dict.fromkeys(law["why"] for law in plan["laws"] if law.get("why"))),
