@@ -147,9 +147,10 @@ def _run_allocate(args: argparse.Namespace) -> int:
                 "a scenario brings its own budget and constraints",
                 expected="either --scenario NAME or budget and constraint flags, not both",
             )
-        budget, laws, primary, constraints = _from_scenario(args, settings, fitted)
+        budget, laws, primary, constraints, per_token = _from_scenario(args, settings, fitted)
     else:
         budget, laws, primary, constraints = _from_flags(args, settings, fitted, where)
+        per_token = None
     result = plan_budget(
         budget,
         laws,
@@ -157,6 +158,7 @@ def _run_allocate(args: argparse.Namespace) -> int:
         constraints,
         inference_loss_tolerance=settings.inference_loss_tolerance,
         catalog=load_catalog(Path(args.catalog)),
+        per_token=per_token,
     )
     rec = result["recommendation"]
     if args.json:
@@ -204,11 +206,12 @@ def _from_flags(
 
 def _from_scenario(
     args: argparse.Namespace, settings: Any, fitted: dict[str, Law]
-) -> tuple[Any, list[Law], Law, Any]:
+) -> tuple[Any, list[Law], Law, Any, Any]:
     from llmplan.cli.check import scenario_file
     from llmplan.inputs.scenario import load_scenario
     from llmplan.inputs.settings import known_law_ids
     from llmplan.laws.registry import KNOWN_IDS
+    from llmplan.plan.architecture import exact_per_token
 
     catalog = load_catalog(Path(args.catalog))
     scenario = load_scenario(
@@ -220,7 +223,7 @@ def _from_scenario(
     ids = list(dict.fromkeys(canonical_id(law_id) for law_id in scenario.laws))
     laws = [get_law(i, tokens_per_param=scenario.tokens_per_param, fitted=fitted) for i in ids]
     primary = laws[ids.index(canonical_id(scenario.primary_law))]
-    return scenario.budget, laws, primary, scenario.constraints
+    return scenario.budget, laws, primary, scenario.constraints, exact_per_token(scenario)
 
 
 def _fmt_interval(values: list[float] | None, fmt: Any) -> str:

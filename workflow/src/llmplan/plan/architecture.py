@@ -18,12 +18,14 @@ Every derived number a report shows is in the returned dict; templates only form
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
+
+import numpy as np
 
 from llmplan.arch.allocation import exact_allocation
 from llmplan.arch.counts import param_counts
-from llmplan.arch.families import FAMILY_TEXT, levine_depth_threshold, propose_shape
+from llmplan.arch.families import FAMILY_TEXT, levine_depth_threshold, propose_shape, smooth_model
 from llmplan.arch.flops import CONVENTION_TEXT, CONVENTIONS, flops_summary
 from llmplan.arch.moe import KRAJEWSKI, MOE_E16, MOE_E64, compute_optimal, law_loss
 from llmplan.arch.moe import total_from_active as moe_total
@@ -201,6 +203,23 @@ def _catalog_shapes(catalog: Catalog) -> dict[str, dict[str, Any]]:
                 "source": model.shape.get("source", ""),
             }
     return out
+
+
+def exact_per_token(scenario: Scenario) -> Callable[[np.ndarray], np.ndarray] | None:
+    """F(N), the exact training FLOPs per token of the scenario's model family at its sequence
+    length (N in the family's basis: all parameters, or active ones for MoE), when the scenario
+    states a ``model:``; None otherwise (the plan then counts 6 N D, the laws' convention)."""
+    spec = _default_spec(scenario)
+    if not spec.stated:
+        return None
+    t = spec.template()
+    basis = "active" if spec.is_moe else "total"
+    convention = "palm-causal" if spec.causal_mask else "palm"
+
+    def per_token(params: np.ndarray) -> np.ndarray:
+        return np.asarray(smooth_model(params, t, basis=basis).flops_per_token(convention))
+
+    return per_token
 
 
 def plan_architecture(

@@ -28,8 +28,8 @@ from llmplan.inputs.scenario import Scenario
 from llmplan.laws.base import Law
 from llmplan.laws.registry import LOSS_COMPARABILITY_NOTE, alias_note, canonical_id, get_law
 from llmplan.plan.allocate import allocate_all
-from llmplan.plan.architecture import plan_architecture
-from llmplan.plan.decide import decide
+from llmplan.plan.architecture import exact_per_token, plan_architecture
+from llmplan.plan.decide import PerToken, decide
 from llmplan.plan.memory import memory_plan
 from llmplan.plan.risks import comparable_model, laws_range, risks
 from llmplan.plan.whatif import what_if
@@ -68,6 +68,7 @@ def plan_budget(
     *,
     inference_loss_tolerance: float,
     catalog: Catalog | None = None,
+    per_token: PerToken | None = None,
 ) -> dict[str, Any]:
     """The recommendation under ``primary`` and every law's allocation, for one budget.
 
@@ -76,7 +77,13 @@ def plan_budget(
     answer), ``laws_range`` (across the laws used within 10x of their fitted compute) and
     ``risks``.
     """
-    rec = decide(budget, primary, constraints, inference_loss_tolerance=inference_loss_tolerance)
+    rec = decide(
+        budget,
+        primary,
+        constraints,
+        inference_loss_tolerance=inference_loss_tolerance,
+        per_token=per_token,
+    )
     allocations = [
         a.to_dict()
         for a in allocate_all(
@@ -144,6 +151,7 @@ def build_plan(
     ]
     primary_id = canonical_id(scenario.primary_law)
     primary = laws[law_ids.index(primary_id)]
+    per_token = exact_per_token(scenario)
     decided = plan_budget(
         budget,
         laws,
@@ -151,6 +159,7 @@ def build_plan(
         scenario.constraints,
         inference_loss_tolerance=inference_loss_tolerance,
         catalog=catalog,
+        per_token=per_token,
     )
     constraints = {
         key: value for key, value in vars(scenario.constraints).items() if value is not None
@@ -180,6 +189,7 @@ def build_plan(
             scenario.constraints,
             decided["recommendation"],
             inference_loss_tolerance=inference_loss_tolerance,
+            per_token=per_token,
         ),
         "curves": curves(budget.flops, laws),
         "similar_models": similar_models(catalog, budget.flops),

@@ -38,6 +38,7 @@ serving cost: for those constraints the loss model is Muennighoff et al.'s own f
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, Final
 
 import numpy as np
@@ -68,12 +69,26 @@ def loss_model(law: Law) -> ParametricLaw:
     return FRESH_DATA_LAW
 
 
-def _isoflop_loss(model: ParametricLaw, flops: float, unique_tokens: float | None) -> Any:
+PerToken = Callable[[np.ndarray], np.ndarray]
+
+
+def _tokens(flops: float, params: Any, per_token: PerToken | None) -> Any:
+    """D the budget buys for N: C / 6N, or C / F(N) with a model's exact FLOPs per token."""
+    if per_token is None:
+        return tokens_for_flops(flops, params)
+    n = np.asarray(params, dtype=float)
+    value = flops / np.asarray(per_token(np.atleast_1d(n)), dtype=float)
+    return value.reshape(n.shape) if n.shape else float(value[0])
+
+
+def _isoflop_loss(
+    model: ParametricLaw, flops: float, unique_tokens: float | None, per_token: PerToken | None
+) -> Any:
     """Loss along the IsoFLOP line as a function of ln N (vectorised), repeated data included."""
 
     def loss(x: np.ndarray) -> np.ndarray:
         n = np.exp(x)
-        d = tokens_for_flops(flops, n)
+        d = _tokens(flops, n, per_token)
         if unique_tokens is None:
             return model.loss(n, d)
         return data_constrained_loss(n, d, unique_tokens, law=model)["loss"]
@@ -114,8 +129,14 @@ def decide(
     constraints: Constraints,
     *,
     inference_loss_tolerance: float,
+    per_token: PerToken | None = None,
 ) -> dict[str, Any]:
     """The recommended plan for ``budget`` under the primary ``law`` and ``constraints``.
+
+    ``per_token`` is the model's exact training FLOPs per token as a function of N (a scenario
+    that states its model, :mod:`llmplan.plan.architecture`); then the plan lies on C = F(N) D
+    instead of C = 6 N D, so the budget holds in the model's real arithmetic, and a law with a
+    loss is minimised along that line.
 
     Returns a JSON-ready dict: ``params``, ``tokens``, ``tokens_per_param``, ``train_flops``,
     ``pf_days``, ``gpu_hours``, ``days``, ``usd``, ``loss`` (under ``loss_law``) and its
@@ -141,16 +162,22 @@ def decide(
     if cap is not None:
         high = min(high, math.log(cap))
     low = min(math.log(n_law / _SEARCH_BELOW), high)
-    loss = _isoflop_loss(model, flops, unique)
+    loss = _isoflop_loss(model, flops, unique, per_token)
     used_model = False  # whether a constraint was weighed with Muennighoff's fit
 
     # rules 2 and 3: the best plan on the IsoFLOP line within max_params and the unique data
     x_best = math.log(min(n_law, cap)) if cap is not None else math.log(n_law)
+    if per_token is not None and own:  # the law's optimum along the exact line
+        x_best = _best_on_line(loss, low, high)
+    if per_token is not None:
+        n_here = math.exp(x_best)
+        ratio = float(np.asarray(per_token(np.array([n_here])))[0]) / (6.0 * n_here)
+        basis.append(message("basis.exact_flops", ratio=ratio))
     if cap is not None and n_law > cap:
         binding.append("max_params")
         basis.append(message("basis.capped", cap=cap))
     if unique is not None:
-        data_binding = float(tokens_for_flops(flops, math.exp(x_best))) > unique
+        data_binding = float(_tokens(flops, math.exp(x_best), per_token)) > unique
         if own or data_binding:
             x_best = _best_on_line(loss, low, high)
         if data_binding:
@@ -167,7 +194,7 @@ def decide(
     if demand and sardana is not None:
         used_model = used_model or not own
         loss_best = float(loss(np.array([x_best]))[0])
-        d_best = float(tokens_for_flops(flops, math.exp(x_best)))
+        d_best = float(_tokens(flops, math.exp(x_best), per_token))
         interval = law.loss_interval(math.exp(x_best), d_best) if own else None
         if interval is not None:
             slack = interval[1] - loss_best
@@ -200,7 +227,7 @@ def decide(
     # exact values where no search moved the point (exp(log(x)) is not always x)
     exact = {math.log(n_law): n_law, **({math.log(cap): cap} if cap is not None else {})}
     params = exact.get(x_rec, math.exp(x_rec))
-    tokens = float(tokens_for_flops(flops, params))
+    tokens = float(_tokens(flops, params, per_token))
     train_flops = flops
     loss_value: float | None = None
     if own or used_model:

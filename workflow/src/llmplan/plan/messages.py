@@ -28,6 +28,10 @@ MESSAGES: Final = {
     # why the recommended model is the one it is
     "basis.compute_optimal": N_("compute-optimal under {law}"),
     "basis.capped": N_("capped at max_params = {cap:si}"),
+    "basis.exact_flops": N_(
+        "counting the model's exact FLOPs per token, {ratio:num} x 6N with attention, so the "
+        "budget buys fewer tokens than 6 N D suggests"
+    ),
     "basis.repeating": N_("repeating {unique:si} unique tokens (Muennighoff et al. 2023, eq. 5)"),
     "basis.repeating_fallback": N_(
         "repeating {unique:si} unique tokens (Muennighoff et al. 2023, eq. 5, with their own fit "

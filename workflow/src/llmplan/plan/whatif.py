@@ -15,7 +15,7 @@ from typing import Any, Final
 from llmplan.inputs.budget import Budget
 from llmplan.inputs.constraints import Constraints
 from llmplan.laws.base import Law
-from llmplan.plan.decide import decide
+from llmplan.plan.decide import PerToken, decide
 
 #: MFU values every hardware plan is tried at (absolute; the stated MFU is marked as planned).
 MFU_CASES: Final = (0.30, 0.40, 0.50)
@@ -60,6 +60,7 @@ def what_if(
     recommendation: dict[str, Any],
     *,
     inference_loss_tolerance: float,
+    per_token: PerToken | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of the what-if table: the plan as recommended first, then each variation."""
     rows = [
@@ -74,7 +75,13 @@ def what_if(
         }
     ]
     for label, change, varied in _cases(budget):
-        plan = decide(varied, law, constraints, inference_loss_tolerance=inference_loss_tolerance)
+        plan = decide(
+            varied,
+            law,
+            constraints,
+            inference_loss_tolerance=inference_loss_tolerance,
+            per_token=per_token,
+        )
         same = varied.spend(recommendation["train_flops"])
         over = _over(same, budget)
         rows.append(

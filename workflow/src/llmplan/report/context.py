@@ -38,6 +38,10 @@ class AllocationRow:
     fitted_range: tuple[float, float] | None  # None: any budget
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def plan_context(plan: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
     """The context of ``plan.html.j2``."""
     budget = plan["budget"]
@@ -62,6 +66,7 @@ def plan_context(plan: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
         "settings": settings,
         "rec": rec,
         "basis": "; ".join(item["text"] for item in rec["basis"]),
+        "model_sentence": _capitalised(plan["architecture"]["headline"]),
         "primary": primary,
         "rows": rows,
         "why": list(dict.fromkeys(law["why"] for law in plan["laws"] if law.get("why"))),
