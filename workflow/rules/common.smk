@@ -5,7 +5,8 @@ import sys
 from pathlib import Path
 
 from llmplan.core.errors import LlmplanError
-from llmplan.inputs.settings import section
+from llmplan.inputs.settings import Settings, section
+from llmplan.report.fonts import require_fonts
 from llmplan.io.provenance import code_version, template_closure
 from llmplan.plan.check import check_inputs
 
@@ -17,6 +18,13 @@ try:
 except LlmplanError as err:
     sys.exit(f"llmplan: error: {err}")
 SCENARIOS = list(SCENARIO_LAWS)
+# Report languages: English always, then the others of report.languages (plan.zh.html, ...).
+LANGUAGES = Settings.from_config(config).languages
+SUFFIXES = ["" if code == "en" else f".{code}" for code in LANGUAGES]
+try:
+    require_fonts(LANGUAGES)
+except LlmplanError as err:
+    sys.exit(f"llmplan: error: {err}")
 FITS = sorted(config["fits"])
 CATALOG_FILES = sorted(str(p) for p in Path(CATALOG_DIR).glob("*.yaml"))
 

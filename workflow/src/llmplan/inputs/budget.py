@@ -28,6 +28,7 @@ from typing import Any
 
 from llmplan.core.compute import FLOPS_PER_PF_DAY, HOURS_PER_DAY, SECONDS_PER_HOUR
 from llmplan.core.errors import InputError, Where, unknown_choice
+from llmplan.core.messages import message
 from llmplan.core.units import parse_quantity
 from llmplan.inputs.catalog import Hardware
 
@@ -77,7 +78,7 @@ class Budget:
     co2_t: float | None = None
     pue: float | None = None
     grid_kg_co2_per_kwh: float | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     #: Precision whose dense peak the budget uses (None: the hardware's training precision).
     precision: str | None = None
 
@@ -200,7 +201,7 @@ def budget_from_flops(
     price_per_hour: float | None = None,
     price_source: str | None = None,
     assumptions: Assumptions,
-    notes: tuple[str, ...] = (),
+    notes: tuple[dict[str, Any], ...] = (),
     precision: str | None = None,
     soft: bool = False,
 ) -> Budget:
@@ -324,10 +325,10 @@ def resolve_budget(
             raise InputError(err.where, err.problem, expected=mfu_expected) from None
         if not 0 < mfu <= 1:
             raise InputError(where.at("mfu"), f"found {spec['mfu']!r}", expected=mfu_expected)
-    notes: list[str] = []
+    notes: list[dict[str, Any]] = []
     if hw is not None and mfu is None:
         mfu = assumptions.mfu
-        notes.append(f"MFU not stated: assumed {mfu:.0%} (config default).")
+        notes.append(message("budget.mfu_assumed", mfu=mfu))
     count = parse_quantity(spec["count"], where.at("count")) if "count" in spec else None
     if count is not None and count != math.floor(count):
         raise InputError(

@@ -36,6 +36,7 @@ class Scenario:
     sha256: str
     title: str
     description: str
+    translations: dict[str, dict[str, str]]
     budget: Budget
     budget_spec: dict[str, Any]
     laws: tuple[str, ...]
@@ -175,6 +176,7 @@ def parse_scenario(
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         title=data["title"],
         description=data.get("description", ""),
+        translations=dict(data.get("translations") or {}),
         budget=budget,
         budget_spec=dict(data["budget"]),
         laws=laws,

@@ -32,6 +32,7 @@ class Settings:
     author: str
     fits: tuple[str, ...]
     inference_loss_tolerance: float
+    languages: tuple[str, ...]
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -52,6 +53,7 @@ class Settings:
             author=str(report["author"]),
             fits=tuple(sorted(full["fits"])),
             inference_loss_tolerance=float(full["inference_loss_tolerance"]),
+            languages=("en", *(code for code in report["languages"] if code != "en")),
         )
 
 

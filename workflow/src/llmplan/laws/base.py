@@ -26,6 +26,7 @@ the loss at the optimum. All functions are vectorised over numpy arrays of budge
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -112,6 +113,8 @@ class Law:
     loss_note: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     why: str = ""
+    #: messages (code and arguments) for texts that carry numbers, for translated reports
+    messages: Mapping[str, dict[str, Any]] = field(default_factory=dict, compare=False)
 
     @property
     def has_loss(self) -> bool:
@@ -168,6 +171,7 @@ class Law:
             "loss_note": self.loss_note,
             "notes": list(self.notes),
             "why": self.why,
+            "messages": dict(self.messages),
         }
 
 

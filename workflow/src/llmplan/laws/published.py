@@ -13,6 +13,7 @@ from typing import Final
 import numpy as np
 
 from llmplan.core.compute import FLOPS_PER_PF_DAY
+from llmplan.core.messages import N_
 from llmplan.laws.base import FloatArray
 
 HOFFMANN: Final = (
@@ -22,7 +23,7 @@ HOFFMANN: Final = (
 # of their Figure 4, which the approach-3 fit uses, span 1.4e18 to 1.3e22 FLOPs (Epoch AI's
 # extraction of those points, Besiroglu et al. 2024, arXiv:2404.10102).
 HOFFMANN_RANGE: Final = (1.4e18, 1.3e22)
-MASSIVETEXT: Final = (
+MASSIVETEXT: Final = N_(
     "loss in nats/token on MassiveText with the SentencePiece tokeniser of Hoffmann et al."
 )
 

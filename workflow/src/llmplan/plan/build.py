@@ -172,6 +172,7 @@ def build_plan(
             "name": scenario.name,
             "title": scenario.title,
             "description": scenario.description,
+            "translations": scenario.translations,
             "file": scenario.file,
             "sha256": scenario.sha256,
         },

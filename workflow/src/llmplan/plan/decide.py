@@ -45,12 +45,12 @@ import numpy as np
 
 from llmplan.core.compute import INFERENCE_FLOPS_PER_PARAM_TOKEN, tokens_for_flops
 from llmplan.core.errors import InputError, Where
+from llmplan.core.messages import message
 from llmplan.inputs.budget import Budget
 from llmplan.inputs.constraints import Constraints
 from llmplan.laws.base import EXTRAPOLATION_FACTOR, Law, ParametricLaw
 from llmplan.laws.data_constrained import FRESH_DATA_LAW, data_constrained_loss
 from llmplan.plan.inference import inference_optimum
-from llmplan.plan.messages import message
 
 #: Search window on the IsoFLOP line around the law's optimum, in factors of N.
 _SEARCH_BELOW: Final = 1e4

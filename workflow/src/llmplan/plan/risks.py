@@ -1,6 +1,6 @@
 """The top risks of a plan, in plain words a lead can act on, and the loss made concrete.
 
-Each risk is a message (:func:`llmplan.plan.messages.risk`: kind, level, title, code, args and
+Each risk is a message (:func:`llmplan.core.messages.risk`: kind, level, title, code, args and
 English text), most serious first: the primary law used far
 beyond the compute it was fitted on (more than :data:`llmplan.laws.base.EXTRAPOLATION_FACTOR`x),
 repeated data (Muennighoff et al. 2023: up to about 4 epochs cost little), laws that disagree,
@@ -15,10 +15,10 @@ import math
 from collections.abc import Sequence
 from typing import Any, Final
 
+from llmplan.core.messages import risk
 from llmplan.inputs.budget import Budget
 from llmplan.inputs.catalog import Catalog
 from llmplan.laws.base import Law
-from llmplan.plan.messages import risk
 
 #: Repetitions Muennighoff et al. 2023 find nearly as good as fresh data ("up to 4 epochs").
 HARMLESS_EPOCHS: Final = 4.0
@@ -84,7 +84,7 @@ def risks(
         out.append(
             risk("laws", "medium", "risk.laws", ratio=laws_range["ratio"], low=low, high=high)
         )
-    if any("MFU not stated" in note for note in budget.notes):
+    if any(note["code"] == "budget.mfu_assumed" for note in budget.notes):
         out.append(risk("mfu", "low", "risk.mfu", mfu=budget.mfu))
     return out
 

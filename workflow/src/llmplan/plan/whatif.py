@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from llmplan.core.messages import message
 from llmplan.inputs.budget import Budget
 from llmplan.inputs.constraints import Constraints
 from llmplan.laws.base import Law
@@ -26,23 +27,23 @@ PRICE_FACTORS: Final = (0.8, 1.2)
 BUDGET_FACTORS: Final = (0.5, 2.0)
 
 
-def _cases(budget: Budget) -> list[tuple[str, dict[str, float], Budget]]:
+def _cases(budget: Budget) -> list[tuple[dict[str, Any], dict[str, float], Budget]]:
     if budget.hardware is None:
         return [
-            (f"budget x{f:g}", {"budget_factor": f}, _scaled_compute(budget, f))
+            (message("whatif.budget", factor=f), {"budget_factor": f}, _scaled_compute(budget, f))
             for f in BUDGET_FACTORS
         ]
     cases = []
     for mfu in MFU_CASES:
         if budget.mfu is not None and abs(mfu - budget.mfu) > 1e-9:
-            cases.append((f"MFU {mfu:.0%}", {"mfu": mfu}, budget.varied(mfu=mfu)))
+            cases.append((message("whatif.mfu", mfu=mfu), {"mfu": mfu}, budget.varied(mfu=mfu)))
     if budget.count:
         for f in COUNT_FACTORS:
-            label = f"{budget.count * f:,.0f} GPUs (x{f:g})"
+            label = message("whatif.count", count=budget.count * f, factor=f)
             cases.append((label, {"count_factor": f}, budget.varied(count_factor=f)))
     if budget.price_per_hour is not None:
         for f in PRICE_FACTORS:
-            label = f"price ${budget.price_per_hour * f:.2f}/h ({f - 1:+.0%})"
+            label = message("whatif.price", price=budget.price_per_hour * f, change=f - 1)
             cases.append((label, {"price_factor": f}, budget.varied(price_factor=f)))
     return cases
 
@@ -65,7 +66,7 @@ def what_if(
     """Rows of the what-if table: the plan as recommended first, then each variation."""
     rows = [
         {
-            "label": "as planned",
+            "label": message("whatif.as_planned"),
             "change": {},
             "same_plan_days": recommendation["days"],
             "same_plan_usd": recommendation["usd"],

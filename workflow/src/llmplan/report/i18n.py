@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from llmplan.core.errors import InputError, Where
+from llmplan.core.messages import ENGLISH, Formats, render
 from llmplan.core.units import format_si
 from llmplan.io.provenance import TEMPLATE_DIR
-from llmplan.plan.messages import ENGLISH, Formats, render
 
 #: Languages reports can be written in: code -> Babel locale.
 LANGUAGES: Final = {"en": "en", "zh": "zh_CN"}
@@ -72,6 +72,7 @@ ZH_FORMATS: Final[Formats] = {
     **ENGLISH,
     "si": lambda v: format_chinese(float(v)),
     "usd": lambda v: _zh_usd(float(v)),
+    "usd2": lambda v: f"{float(v):,.2f}美元",
     "times": lambda v: f"{float(v):.3g}倍",
 }
 
@@ -92,16 +93,27 @@ class Language:
         return self.translations.ngettext(singular, plural, n)
 
     def render(self, template: str, args: Mapping[str, Any]) -> str:
-        """A library message (:mod:`llmplan.plan.messages`) in this language."""
+        """A library message (:mod:`llmplan.core.messages`) in this language."""
         return render(self.gettext(template), args, self.formats, self.gettext)
 
     def message(self, item: Mapping[str, Any]) -> str:
         """A plan's ``{"code", "args", "text"}`` message in this language."""
-        from llmplan.plan.messages import MESSAGES
+        from llmplan.core.messages import MESSAGES
 
         if self.code == "en" or item.get("code") not in MESSAGES:
             return str(item.get("text", ""))
         return self.render(MESSAGES[item["code"]], item["args"])
+
+    def law_text(self, law: Mapping[str, Any], key: str) -> str:
+        """A law's ``name``, ``why`` or ``loss_note`` (from ``plan.json``) in this language."""
+        item = (law.get("messages") or {}).get(key)
+        return self.message(item) if item else self.gettext(law[key])
+
+    def si(self, value: float, digits: int = 3) -> str:
+        """A count as this language writes it (70B, 700亿)."""
+        if self.code == "zh":
+            return format_chinese(value, digits=digits)
+        return format_si(value, digits=digits)
 
     def date(self, when: dt.datetime | None) -> str:
         if when is None:

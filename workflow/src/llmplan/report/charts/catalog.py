@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from llmplan.core.units import format_si
 from llmplan.report.charts.base import PALETTE, Label, figure_to_svg, new_figure, place_labels
+from llmplan.report.i18n import Language, language
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -76,8 +76,9 @@ def _pf_days_label(value: float) -> str:
     return f"{value:.3g}"
 
 
-def compute_chart_figure(table: pd.DataFrame) -> Figure:
+def compute_chart_figure(table: pd.DataFrame, lang: Language | None = None) -> Figure:
     """Training compute per model (PF/s-days, log scale), grouped and coloured by family."""
+    _ = (lang or language("en")).gettext
     rows = _ordered(table).reset_index(drop=True)
     colours = family_colours(table)
     height = 1.2 + 0.19 * len(rows)
@@ -122,14 +123,16 @@ def compute_chart_figure(table: pd.DataFrame) -> Figure:
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlim(left=0.5, right=rows["pf_days"].max() * 12)
-    ax.set_xlabel("total training compute (petaFLOP/s-days, log scale; 1 PF/s-day = 8.64e19 FLOPs)")
+    ax.set_xlabel(
+        _("total training compute (petaFLOP/s-days, log scale; 1 PF/s-day = 8.64e19 FLOPs)")
+    )
     ax.grid(axis="y", visible=False)
-    ax.set_title("Training compute from BERT to GPT-3 to Llama 3", fontsize=10, loc="left")
+    ax.set_title(_("Training compute from BERT to GPT-3 to Llama 3"), fontsize=10, loc="left")
     families = family_order(table)
     handles = [Line2D([], [], color=colours[f], lw=6, label=f) for f in families]
     handles.append(
         Line2D(
-            [], [], color="#555555", lw=0, marker="s", mfc="white", label="hatched: 6ND estimate"
+            [], [], color="#555555", lw=0, marker="s", mfc="white", label=_("hatched: 6ND estimate")
         )
     )
     ax.legend(
@@ -137,7 +140,7 @@ def compute_chart_figure(table: pd.DataFrame) -> Figure:
         loc="upper right",
         fontsize=6.5,
         ncols=2,
-        title="family",
+        title=_("family"),
         title_fontsize=7,
         handlelength=1.2,
         frameon=True,
@@ -147,9 +150,9 @@ def compute_chart_figure(table: pd.DataFrame) -> Figure:
     return fig
 
 
-def compute_chart_svg(table: pd.DataFrame) -> str:
+def compute_chart_svg(table: pd.DataFrame, lang: Language | None = None) -> str:
     """:func:`compute_chart_figure` as SVG markup."""
-    return figure_to_svg(compute_chart_figure(table))
+    return figure_to_svg(compute_chart_figure(table, lang))
 
 
 def _label_groups(table: pd.DataFrame) -> pd.DataFrame:
@@ -174,9 +177,15 @@ def _label_groups(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def params_tokens_figure(
-    table: pd.DataFrame, laws: Sequence[Law], *, tokens_per_param: float = 20.0
+    table: pd.DataFrame,
+    laws: Sequence[Law],
+    *,
+    tokens_per_param: float,
+    lang: Language | None = None,
 ) -> Figure:
     """Parameters vs training tokens, log-log, with the tokens-per-parameter line and law frontiers."""
+    lang = lang or language("en")
+    _ = lang.gettext
     colours = family_colours(table)
     fig, ax = new_figure(7.5, 7.0)
     n_lo, n_hi = 3e7, 1.5e12
@@ -211,9 +220,9 @@ def params_tokens_figure(
             same_as_line.append(law.id)
         else:
             drawn.append((law, n_opt, d_opt))
-    line_label = f"{tokens_per_param:g} tokens per parameter"
+    line_label = _("{ratio} tokens per parameter").format(ratio=f"{tokens_per_param:g}")
     if same_as_line:
-        line_label += " (= frontier of " + ", ".join(same_as_line) + ")"
+        line_label += " " + _("(= frontier of {laws})").format(laws=", ".join(same_as_line))
     ax.plot(
         n_grid,
         tokens_per_param * n_grid,
@@ -230,7 +239,7 @@ def params_tokens_figure(
             color=PALETTE[i % len(PALETTE)],
             lw=1.3,
             ls=_LAW_STYLES[i % len(_LAW_STYLES)],
-            label=f"frontier: {law.name}",
+            label=_("frontier: {law}").format(law=lang.law_text(law.describe(), "name")),
             zorder=1,
         )
     points = _label_groups(table)
@@ -245,16 +254,16 @@ def params_tokens_figure(
             linewidth=0.5,
             zorder=3,
         )
-    ax.set_xlabel("parameters N (log scale)")
-    ax.set_ylabel("training tokens D (log scale)")
-    ax.xaxis.set_major_formatter(lambda v, _: format_si(v))
-    ax.yaxis.set_major_formatter(lambda v, _: format_si(v))
-    ax.set_title("Who is under-trained: parameters vs training tokens", fontsize=10, loc="left")
-    handles, _ = ax.get_legend_handles_labels()
+    ax.set_xlabel(_("parameters N (log scale)"))
+    ax.set_ylabel(_("training tokens D (log scale)"))
+    ax.xaxis.set_major_formatter(lambda v, _pos: lang.si(v))
+    ax.yaxis.set_major_formatter(lambda v, _pos: lang.si(v))
+    ax.set_title(_("Who is under-trained: parameters vs training tokens"), fontsize=10, loc="left")
+    handles, _labels = ax.get_legend_handles_labels()
     handles.append(
-        Line2D([], [], lw=0, marker="^", color="#555555", label="tokens a lower bound (15T+)")
+        Line2D([], [], lw=0, marker="^", color="#555555", label=_("tokens a lower bound (15T+)"))
     )
-    handles.append(Line2D([], [], lw=0.5, color="#bbbbbb", label="C = 6ND, FLOPs (top labels)"))
+    handles.append(Line2D([], [], lw=0.5, color="#bbbbbb", label=_("C = 6ND, FLOPs (top labels)")))
     ax.legend(  # below the axes, off the data
         handles=handles,
         loc="upper center",
@@ -266,7 +275,7 @@ def params_tokens_figure(
     ax.text(
         0.005,
         0.005,
-        "below a line: fewer tokens than compute-optimal for the size",
+        _("below a line: fewer tokens than compute-optimal for the size"),
         transform=ax.transAxes,
         fontsize=6,
         color="#555555",
@@ -287,7 +296,13 @@ def params_tokens_figure(
 
 
 def params_tokens_svg(
-    table: pd.DataFrame, laws: Sequence[Law], *, tokens_per_param: float = 20.0
+    table: pd.DataFrame,
+    laws: Sequence[Law],
+    *,
+    tokens_per_param: float,
+    lang: Language | None = None,
 ) -> str:
     """:func:`params_tokens_figure` as SVG markup."""
-    return figure_to_svg(params_tokens_figure(table, laws, tokens_per_param=tokens_per_param))
+    return figure_to_svg(
+        params_tokens_figure(table, laws, tokens_per_param=tokens_per_param, lang=lang)
+    )

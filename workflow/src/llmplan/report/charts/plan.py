@@ -19,8 +19,8 @@ from typing import Any, Final
 import numpy as np
 from matplotlib.figure import Figure
 
-from llmplan.core.units import format_si
 from llmplan.report.charts.base import PALETTE, Label, figure_to_svg, new_figure, place_labels
+from llmplan.report.i18n import Language, language
 
 _STYLES: Final = ("-", "--", "-.", ":", (0, (5, 1.5)), (0, (1, 1)), (0, (3, 1, 1, 1, 1, 1)))
 _MARKERS: Final = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -49,8 +49,15 @@ def _legend_below(ax: Any, ncols: int = 2) -> None:
     )
 
 
-def isoflop_figure(plan: dict[str, Any]) -> Figure:
+def _names(plan: dict[str, Any], lang: Language) -> dict[str, str]:
+    return {law["id"]: lang.law_text(law, "name") for law in plan["laws"]}
+
+
+def isoflop_figure(plan: dict[str, Any], lang: Language | None = None) -> Figure:
     """Loss along this budget's IsoFLOP line for each law that predicts one; optimum marked."""
+    lang = lang or language("en")
+    _ = lang.gettext
+    names = _names(plan, lang)
     flops = plan["budget"]["flops"]
     allocations = {a["law"]: a for a in plan["allocations"]}
     fig, ax = new_figure(7.0, 4.0)
@@ -66,7 +73,7 @@ def isoflop_figure(plan: dict[str, Any]) -> Figure:
             color=style["color"],
             ls=style["ls"],
             lw=1.5,
-            label=f"{curve['name']}: N = {format_si(alloc['params'])}",
+            label=f"{names[curve['law']]}: N = {lang.si(alloc['params'])}",
         )
         ax.plot(
             [alloc["params"]],
@@ -85,7 +92,7 @@ def isoflop_figure(plan: dict[str, Any]) -> Figure:
         ax.text(
             rec["params"],
             low + 0.97 * LOSS_WINDOW,
-            f" recommended: {format_si(rec['params'])}",
+            " " + _("recommended: {n}").format(n=lang.si(rec["params"])),
             fontsize=7,
             va="top",
             ha="left",
@@ -95,20 +102,25 @@ def isoflop_figure(plan: dict[str, Any]) -> Figure:
             0.5, 0.5, "none of the chosen laws predicts a loss", ha="center", transform=ax.transAxes
         )
     ax.set_xscale("log")
-    ax.set_xlabel("parameters N  (tokens D = C / 6N)")
-    ax.set_ylabel("predicted loss (nats/token)")
-    ax.set_title(f"Loss along the IsoFLOP line of {flops:.3g} FLOPs", fontsize=9)
+    ax.set_xlabel(_("parameters N  (tokens D = C / 6N)"))
+    ax.set_ylabel(_("predicted loss (nats/token)"))
+    ax.set_title(
+        _("Loss along the IsoFLOP line of {flops} FLOPs").format(flops=f"{flops:.3g}"), fontsize=9
+    )
     if minima:
         _legend_below(ax)
     return fig
 
 
-def isoflop_chart(plan: dict[str, Any]) -> str:
-    return figure_to_svg(isoflop_figure(plan))
+def isoflop_chart(plan: dict[str, Any], lang: Language | None = None) -> str:
+    return figure_to_svg(isoflop_figure(plan, lang))
 
 
-def frontier_figure(plan: dict[str, Any]) -> Figure:
+def frontier_figure(plan: dict[str, Any], lang: Language | None = None) -> Figure:
     """Each law's N_opt(C), the catalog's models at their (C, N), the budget marked."""
+    lang = lang or language("en")
+    _ = lang.gettext
+    names = _names(plan, lang)
     flops = plan["budget"]["flops"]
     curves = plan["curves"]
     fig, ax = new_figure(7.0, 4.8)
@@ -124,7 +136,7 @@ def frontier_figure(plan: dict[str, Any]) -> Figure:
             marker=style["marker"],
             markevery=(i % 6, 6),
             ms=3.5,
-            label=curve["name"],
+            label=names[curve["law"]],
         )
     points = plan["catalog_points"]
     ax.scatter(
@@ -133,17 +145,25 @@ def frontier_figure(plan: dict[str, Any]) -> Figure:
         s=12,
         color="#444444",
         zorder=3,
-        label="catalog models (decoders)",
+        label=_("catalog models (decoders)"),
     )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_ylim(1e7, 1e13)
     ax.set_xlim(c[0], c[-1])
     ax.axvline(flops, color="#000000", lw=0.8, ls=":")
-    ax.text(flops, 1.3e7, " this budget", fontsize=7, ha="left", va="bottom")
-    ax.set_xlabel("training compute C (FLOPs)")
-    ax.set_ylabel("parameters N")
-    ax.set_title("Compute-optimal model size N_opt(C) under each law", fontsize=9)
+    ax.annotate(
+        _("this budget"),
+        (flops, 1e7),
+        xytext=(3, 4),
+        textcoords="offset points",
+        fontsize=7,
+        ha="left",
+        va="bottom",
+    )
+    ax.set_xlabel(_("training compute C (FLOPs)"))
+    ax.set_ylabel(_("parameters N"))
+    ax.set_title(_("Compute-optimal model size N_opt(C) under each law"), fontsize=9)
     _legend_below(ax)
     near = {m["name"] for m in plan["similar_models"][:LABELLED_MODELS]}
     place_labels(
@@ -158,5 +178,5 @@ def frontier_figure(plan: dict[str, Any]) -> Figure:
     return fig
 
 
-def frontier_chart(plan: dict[str, Any]) -> str:
-    return figure_to_svg(frontier_figure(plan))
+def frontier_chart(plan: dict[str, Any], lang: Language | None = None) -> str:
+    return figure_to_svg(frontier_figure(plan, lang))

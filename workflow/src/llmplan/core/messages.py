@@ -25,6 +25,22 @@ def N_(message: str) -> str:
 
 
 MESSAGES: Final = {
+    # laws whose texts carry numbers or names
+    "law.tokens_per_param.name": N_("{ratio:num} tokens per parameter"),
+    "law.tokens_per_param.why": N_(
+        "Tokens per parameter is the rule of thumb D = {ratio:num} N drawn from Hoffmann's Table 3."
+    ),
+    "law.fit.name": N_("Fitted to {dataset}"),
+    "law.fit.synthetic_name": N_("Fitted to {dataset} (synthetic)"),
+    "law.fit.loss_note": N_("loss in the units and on the data of {source}"),
+    # the budget
+    "budget.mfu_assumed": N_("MFU not stated: assumed {mfu:pct} (config default)."),
+    # what-if rows
+    "whatif.as_planned": N_("as planned"),
+    "whatif.mfu": N_("MFU {mfu:pct}"),
+    "whatif.count": N_("{count:count} GPUs (x{factor:num})"),
+    "whatif.price": N_("price {price:usd2}/h ({change:signed_pct})"),
+    "whatif.budget": N_("budget x{factor:num}"),
     # why the recommended model is the one it is
     "basis.compute_optimal": N_("compute-optimal under {law}"),
     "basis.capped": N_("capped at max_params = {cap:si}"),
@@ -101,6 +117,8 @@ ENGLISH: Final[Formats] = {
     "usd": lambda v: f"${float(v):,.0f}",
     "times": lambda v: f"{float(v):.3g}x",
     "count": lambda v: f"{float(v):,.0f}",
+    "usd2": lambda v: f"${float(v):,.2f}",
+    "signed_pct": lambda v: f"{float(v):+.0%}",
 }
 
 
