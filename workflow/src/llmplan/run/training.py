@@ -1,0 +1,257 @@
+"""From a model to a run: the ``training_run`` of a plan, in one call.
+
+:func:`training_run` takes what a plan decided (N parameters on D tokens) and what the budget
+says about hardware, and returns a JSON-ready dict: the shape it assumes, the global batch and
+peak learning rate (:mod:`.hyperparams`), the fastest layout that fits (:mod:`.layout`) with its
+memory per accelerator (:mod:`.memory`), MFU with its calibrated band (:mod:`.mfu`), calendar
+days with failures and the cost (:mod:`.calendar`). A run that cannot fit says why and how many
+accelerators it would need. :func:`auto_mfu_budget` resolves a budget stated in accelerators x
+days with ``mfu: auto``: the budget's compute follows from the MFU of the layout chosen for the
+model that compute buys, found by fixed-point iteration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, Final
+
+from llmplan.arch.shape import ModelShape
+from llmplan.core.compute import SECONDS_PER_HOUR
+from llmplan.core.units import format_si
+from llmplan.inputs.budget import Assumptions, Budget, budget_from_flops
+from llmplan.inputs.catalog import Hardware
+from llmplan.laws.registry import get_law
+from llmplan.run._arch_tmp import param_count, propose_shape  # TEMPORARY: llmplan.arch
+from llmplan.run.calendar import calendar
+from llmplan.run.hyperparams import Hyperparameters, suggest, wsd_schedule
+from llmplan.run.layout import Search, min_gpus_needed, search_layouts, state_bytes_per_param
+from llmplan.run.mfu import VALIDATION_BAND, calibration, mfu_band
+from llmplan.run.parallel import Numerics
+from llmplan.run.steptime import Cluster
+
+#: Training sequence length when nothing says otherwise (DeepSeek LLM's 4,096, arXiv:2401.02954).
+DEFAULT_SEQ_LEN: Final = 4096
+ALTERNATIVES: Final = 5
+#: Smallest model among the published runs of the MFU model (Korthikanti et al.'s 22B).
+SMALLEST_CALIBRATED_PARAMS: Final = 22e9
+KAPLAN_LAW: Final = "kaplan-2020"
+
+
+def _kaplan_loss(params: float, tokens: float) -> float | None:
+    loss = float(get_law(KAPLAN_LAW).loss(params, tokens))
+    return loss if loss > 0 else None
+
+
+def _base(shape: ModelShape, params: float, tokens: float, hp: Hyperparameters) -> dict[str, Any]:
+    return {
+        "params": params,
+        "tokens": tokens,
+        "shape": {**shape.to_dict(), "params": float(param_count(shape))},
+        "hyperparameters": hp.to_dict(),
+        "global_batch_tokens": float(hp.global_batch_sequences * shape.seq_len),
+        "peak_learning_rate": hp.peak_learning_rate,
+        "schedule": hp.to_dict()["schedule"],
+        "feasible": None,
+        "why": "",
+        "hardware": None,
+        "layout": None,
+        "alternatives": [],
+        "memory_gb_per_gpu": None,
+        "memory_breakdown_gb": None,
+        "mfu": None,
+        "mfu_low": None,
+        "mfu_high": None,
+        "calendar": None,
+        "days": None,
+        "usd": None,
+        "notes": [],
+    }
+
+
+def training_run(
+    params: float,
+    tokens: float,
+    *,
+    hardware: Hardware | None,
+    count: int | None,
+    seq_len: int = DEFAULT_SEQ_LEN,
+    price_per_hour: float | None = None,
+    shape: ModelShape | None = None,
+    numerics: Numerics | None = None,
+    stated_mfu: float | None = None,
+) -> dict[str, Any]:
+    """The training run of N = ``params`` on D = ``tokens`` (see the module docstring)."""
+    numerics = numerics or Numerics()
+    shape = shape or propose_shape(params, seq_len=seq_len)
+    hp = suggest(shape, tokens, kaplan_loss=_kaplan_loss(params, tokens))
+    out = _base(shape, params, tokens, hp)
+    if hardware is None:
+        out["why"] = "no hardware in the budget: state it as hardware x count x days for a layout"
+        return out
+    out["hardware"] = {
+        "id": hardware.id,
+        "name": hardware.name,
+        "memory_gb": hardware.memory_gb,
+        "count": count,
+        "gpus_per_node": hardware.gpus_per_node,
+        "interconnect_verification": hardware.interconnect_verification,
+    }
+    cal = calibration(hardware.id)
+    efficiency = cal.efficiency()
+    state_gb = state_bytes_per_param(numerics) * float(param_count(shape)) / 1e9
+    out["state_gb"] = state_gb
+    need_cluster = Cluster.from_hardware(hardware, max(1, count or 1))
+    batch = hp.global_batch_sequences
+    if not count:
+        out["why"] = "the budget gives no accelerator count: add count for a layout"
+        out["min_gpus"] = min_gpus_needed(
+            shape, float(param_count(shape)), need_cluster, efficiency, global_batch=batch,
+            numerics=numerics,
+        )  # fmt: skip
+        return out
+    cluster = Cluster.from_hardware(hardware, int(count))
+    search: Search = search_layouts(
+        shape, cluster, efficiency, global_batch=batch, numerics=numerics, keep=ALTERNATIVES
+    )
+    best = search.best
+    if best is None:
+        need = min_gpus_needed(
+            shape, float(param_count(shape)), cluster, efficiency, global_batch=batch,
+            numerics=numerics,
+        )  # fmt: skip
+        out["feasible"] = False
+        out["min_gpus"] = need
+        reason = "; ".join(search.reasons)
+        if need is not None and need > count:
+            reason = (
+                f"{format_si(params)} with Adam ({state_gb:,.0f} GB of weights, gradients and "
+                f"optimizer states) needs at least {need:,} {hardware.name} "
+                f"({hardware.memory_gb:g} GB); you have {int(count):,}"
+            )
+        out["why"] = reason
+        return out
+    tokens_per_s = best.step.tokens_per_s
+    mfu = best.step.mfu
+    low, high = mfu_band(mfu, hardware.id)
+    days = calendar(
+        tokens,
+        tokens_per_s,
+        int(count),
+        tokens_per_s_band=(tokens_per_s * low / mfu, tokens_per_s * high / mfu),
+        price_per_hour=price_per_hour,
+    )
+    steps = max(1, round(tokens / (best.global_batch * shape.seq_len)))
+    schedule = wsd_schedule(steps)
+    hp_dict = hp.to_dict()
+    hp_dict["schedule"] = {**hp_dict["schedule"], **schedule.__dict__}
+    out.update(
+        feasible=True,
+        why=f"fits: {best.layout.describe()}",
+        layout=best.layout.to_dict(),
+        alternatives=[
+            {"layout": c.layout.to_dict(), "mfu": c.step.mfu, "memory_gb": c.memory.total / 1e9}
+            for c in search.candidates[1:]
+        ],
+        layouts_evaluated=search.evaluated,
+        memory_gb_per_gpu=best.memory.total / 1e9,
+        memory_breakdown_gb=best.memory.to_dict(),
+        step=best.step.to_dict(),
+        global_batch_sequences=best.global_batch,
+        global_batch_tokens=best.global_batch * shape.seq_len,
+        schedule=hp_dict["schedule"],
+        hyperparameters=hp_dict,
+        mfu=mfu,
+        mfu_low=low,
+        mfu_high=high,
+        calibration={
+            "family": cal.family,
+            "compute": cal.compute,
+            "comm": cal.comm,
+            "validation_band": list(VALIDATION_BAND),
+        },
+        calendar=days.to_dict(),
+        days=days.days,
+        usd=days.usd,
+    )
+    if cal.family is None:
+        out["notes"].append(
+            f"No published run on {hardware.name} calibrates the model: its achievable fraction "
+            "of peak is the mean of the calibrated accelerators, and the band spans them."
+        )
+    if params < SMALLEST_CALIBRATED_PARAMS:
+        out["notes"].append(
+            f"The smallest published run behind the MFU model has {format_si(SMALLEST_CALIBRATED_PARAMS)}"
+            " parameters: for this smaller model the MFU is an extrapolation."
+        )
+    if stated_mfu is not None and abs(stated_mfu - mfu) > 0.05:
+        out["notes"].append(
+            f"The budget states {stated_mfu:.0%} MFU; the calibrated model expects {mfu:.0%} for "
+            "this layout (use mfu: auto to plan with it)."
+        )
+    if hp.extrapolated:
+        out["notes"].append(
+            "The batch and learning-rate law was fitted on 1e17-2e19 FLOPs and validated at 1e20; "
+            f"this run is {hp.deepseek_flops:.1e}: an extrapolation."
+        )
+    return out
+
+
+def plan_training_run(budget: Budget, params: float, tokens: float) -> dict[str, Any]:
+    """:func:`training_run` for a plan's recommendation and its budget."""
+    return training_run(
+        params,
+        tokens,
+        hardware=budget.hardware,
+        count=int(budget.count) if budget.count else None,
+        price_per_hour=budget.price_per_hour,
+        stated_mfu=None if budget.mfu_auto else budget.mfu,
+    )
+
+
+def auto_mfu_budget(
+    budget: Budget,
+    optimal: Callable[[float], tuple[float, float]],
+    *,
+    assumptions: Assumptions,
+    iterations: int = 6,
+    tolerance: float = 1e-3,
+) -> Budget:
+    """Resolve ``mfu: auto``: iterate MFU -> compute -> (N, D) -> layout -> MFU to a fixed point.
+
+    ``optimal`` maps FLOPs to the plan's (N, D) (the primary law's allocation). The budget keeps
+    its accelerator-hours; its compute becomes hours x peak x the calibrated MFU.
+    """
+    hw, count = budget.hardware, budget.count
+    if not budget.mfu_auto or hw is None or budget.gpu_hours is None:
+        return budget
+    mfu = budget.mfu or assumptions.mfu
+    note = "MFU auto: no layout fits, so the config default is kept."
+    for _ in range(iterations):
+        flops = budget.gpu_hours * SECONDS_PER_HOUR * hw.peak_flops * mfu
+        params, tokens = optimal(flops)
+        run = training_run(params, tokens, hardware=hw, count=int(count) if count else None)
+        if not run["feasible"]:
+            break
+        new = float(run["mfu"])
+        converged = abs(new - mfu) < tolerance
+        mfu = new
+        note = (
+            f"MFU auto: {mfu:.1%}, the calibrated model's value for the fastest layout that fits "
+            f"the recommended model ({run['layout']['text']})."
+        )
+        if converged:
+            break
+    flops = budget.gpu_hours * SECONDS_PER_HOUR * hw.peak_flops * mfu
+    resolved = budget_from_flops(
+        flops,
+        form=budget.form,
+        hardware=hw,
+        count=count,
+        mfu=mfu,
+        price_per_hour=budget.price_per_hour,
+        price_source=budget.price_source,
+        assumptions=replace(assumptions, mfu=mfu),
+        notes=(*[n for n in budget.notes if not n.startswith("MFU")], note),
+    )
+    return replace(resolved, mfu_auto=True)
