@@ -7,6 +7,10 @@ A budget is stated in exactly one of five forms (the scenario contract):
 - ``{hardware, gpu_hours, mfu}``: C = gpu_hours x 3,600 s x peak x mfu;
 - ``{hardware, usd, price_per_hour, mfu}``: gpu_hours = usd / price_per_hour, then as above.
 
+``mfu: auto`` (with hardware) asks for the calibrated MFU of the layout the plan chooses
+(:func:`llmplan.run.training.auto_mfu_budget`); until the plan resolves it, the budget carries the
+config default and ``mfu_auto`` is set.
+
 ``peak`` is the accelerator's dense peak at its training precision (bf16 where it has it); MFU is
 model FLOPs utilisation, the fraction of that peak spent on the model's 6 N D FLOPs (Chowdhery et al.
 2022, PaLM, arXiv:2204.02311, App. B). Compute budgets count model FLOPs, so turning them into time
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from llmplan.core.compute import FLOPS_PER_PF_DAY, HOURS_PER_DAY, SECONDS_PER_HOUR
@@ -75,6 +79,7 @@ class Budget:
     pue: float | None = None
     grid_kg_co2_per_kwh: float | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    mfu_auto: bool = False
 
     @property
     def pf_days(self) -> float:
@@ -92,6 +97,7 @@ class Budget:
             "peak_tflops_dense": hw.peak_flops / 1e12 if hw else None,
             "count": self.count,
             "mfu": self.mfu,
+            "mfu_auto": self.mfu_auto,
             "gpu_hours": self.gpu_hours,
             "days": self.days,
             "price_per_hour": self.price_per_hour,
@@ -221,8 +227,15 @@ def resolve_budget(
             raise unknown_choice(where.at("hardware"), "hardware id", spec["hardware"], hardware)
         hw = hardware[spec["hardware"]]
     mfu = None
-    if "mfu" in spec:
-        mfu_expected = "model FLOPs utilisation as a fraction, 0 < mfu <= 1 (0.4 for 40%)"
+    auto = spec.get("mfu") == "auto"
+    if auto and "hardware" not in spec:
+        raise InputError(
+            where.at("mfu"),
+            "'mfu: auto' needs 'hardware' to mean anything",
+            expected="add 'hardware: <catalog id>' to the budget, or give an MFU",
+        )
+    if "mfu" in spec and not auto:
+        mfu_expected = "model FLOPs utilisation as a fraction, 0 < mfu <= 1 (0.4 for 40%), or auto"
         try:
             mfu = parse_quantity(spec["mfu"], where.at("mfu"), kind="number")
         except InputError as err:  # zero, negative, NaN or unreadable: same expectation
@@ -232,7 +245,11 @@ def resolve_budget(
     notes: list[str] = []
     if hw is not None and mfu is None:
         mfu = assumptions.mfu
-        notes.append(f"MFU not stated: assumed {mfu:.0%} (config default).")
+        notes.append(
+            f"MFU auto: provisionally {mfu:.0%} (config default) until the plan resolves it."
+            if auto
+            else f"MFU not stated: assumed {mfu:.0%} (config default)."
+        )
     count = parse_quantity(spec["count"], where.at("count")) if "count" in spec else None
     if count is not None and count != math.floor(count):
         raise InputError(
@@ -265,7 +282,7 @@ def resolve_budget(
         raise InputError(
             where, f"the budget comes to {flops!r} FLOPs", expected="a finite positive budget"
         )
-    return budget_from_flops(
+    budget = budget_from_flops(
         flops,
         form=form,
         hardware=hw,
@@ -276,3 +293,4 @@ def resolve_budget(
         assumptions=assumptions,
         notes=tuple(notes),
     )
+    return replace(budget, mfu_auto=True) if auto else budget

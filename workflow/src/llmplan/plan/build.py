@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Final
 
 import numpy as np
@@ -28,6 +29,7 @@ from llmplan.laws.base import Law
 from llmplan.laws.registry import LOSS_COMPARABILITY_NOTE, get_law
 from llmplan.plan.allocate import allocate_all
 from llmplan.plan.memory import memory_plan
+from llmplan.run.training import auto_mfu_budget, plan_training_run
 
 #: Budget multipliers of the sensitivity table ("halving or doubling the budget").
 BUDGET_FACTORS: Final = (0.5, 1.0, 2.0)
@@ -224,11 +226,20 @@ def build_plan(
     fitted: Mapping[str, Law] | None = None,
 ) -> dict[str, Any]:
     """The plan of a scenario as a JSON-ready dict (the content of ``plan.json``)."""
-    budget = scenario.budget
     laws = [
         get_law(law_id, tokens_per_param=scenario.tokens_per_param, fitted=fitted)
         for law_id in scenario.laws
     ]
+    primary = scenario.primary_law if scenario.primary_law in scenario.laws else scenario.laws[0]
+    primary_law = laws[list(scenario.laws).index(primary)]
+    if scenario.budget.mfu_auto:  # the calibrated MFU of the layout for the primary law's model
+        resolved = auto_mfu_budget(
+            scenario.budget,
+            lambda c: tuple(float(x) for x in primary_law.optimal(c)),  # type: ignore[return-value]
+            assumptions=scenario.assumptions,
+        )
+        scenario = replace(scenario, budget=resolved)
+    budget = scenario.budget
     allocations = [
         a.to_dict()
         for a in allocate_all(
@@ -239,11 +250,10 @@ def build_plan(
             count=budget.count,
         )
     ]
-    primary = scenario.primary_law if scenario.primary_law in scenario.laws else scenario.laws[0]
-    primary_law = laws[list(scenario.laws).index(primary)]
     constraints = {
         key: value for key, value in vars(scenario.constraints).items() if value is not None
     }
+    rec = recommendation(budget, allocations, primary_law, scenario.constraints)
     return {
         "scenario": {
             "name": scenario.name,
@@ -256,7 +266,8 @@ def build_plan(
         "constraints": constraints,
         "laws": [law.describe() for law in laws],
         "primary_law": primary,
-        "recommendation": recommendation(budget, allocations, primary_law, scenario.constraints),
+        "recommendation": rec,
+        "training_run": plan_training_run(budget, rec["params"], rec["tokens"]),
         "allocations": allocations,
         "loss_caveat": LOSS_COMPARABILITY_NOTE,
         "sensitivity": sensitivity(scenario, primary_law),
