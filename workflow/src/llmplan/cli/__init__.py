@@ -25,6 +25,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "llmplan.cli.layout",
     "llmplan.cli.fit",
     "llmplan.cli.check",
+    "llmplan.cli.arch",
 )
 
 

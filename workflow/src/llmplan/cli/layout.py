@@ -23,7 +23,7 @@ from llmplan.inputs.scenario import load_scenario
 from llmplan.io.jsonio import dumps
 from llmplan.plan.build import build_plan
 from llmplan.plan.check import CONFIG_FILE, check_config, load_settings
-from llmplan.run.training import DEFAULT_SEQ_LEN, training_run
+from llmplan.run.training import training_run
 
 
 def register(subparsers: Any) -> None:
@@ -42,7 +42,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--gpu", help="accelerator id from the catalog (h100-sxm)")
     p.add_argument("--count", help="number of accelerators")
     p.add_argument(
-        "--seq-len", dest="seq_len", help=f"training sequence length (default {DEFAULT_SEQ_LEN})"
+        "--seq-len",
+        dest="seq_len",
+        help="training sequence length (default: model.seq_len of the scenario schema)",
     )
     p.add_argument("--price", help="price per accelerator-hour in US dollars (gives the cost)")
     p.add_argument("--scenario", help="scenario name (or YAML path): lay out its recommendation")
@@ -81,7 +83,7 @@ def _direct_run(args: argparse.Namespace, where: Where) -> dict[str, Any]:
     count = parse_quantity(args.count, where.at("--count"))
     if count != int(count):
         raise InputError(where.at("--count"), f"found {args.count!r}", expected="a whole number")
-    seq_len = DEFAULT_SEQ_LEN
+    seq_len = None
     if args.seq_len is not None:
         seq_len = parse_quantity(args.seq_len, where.at("--seq-len"))
         if seq_len != int(seq_len):
@@ -97,7 +99,7 @@ def _direct_run(args: argparse.Namespace, where: Where) -> dict[str, Any]:
         tokens,
         hardware=hardware[args.gpu],
         count=int(count),
-        seq_len=int(seq_len),
+        seq_len=None if seq_len is None else int(seq_len),
         price_per_hour=price,
     )
 

@@ -11,7 +11,9 @@ A budget is stated in exactly one of five forms (the scenario contract):
 (:func:`llmplan.run.training.auto_mfu_budget`); until the plan resolves it, the budget carries the
 config default and ``mfu_auto`` is set.
 
-``peak`` is the accelerator's dense peak at its training precision (bf16 where it has it); MFU is
+``peak`` is the accelerator's dense peak at the training precision: the scenario's
+``model.precision`` where it states one (fp8 selects the fp8 dense peak), else bf16 where the
+accelerator has it; MFU is
 model FLOPs utilisation, the fraction of that peak spent on the model's 6 N D FLOPs (Chowdhery et al.
 2022, PaLM, arXiv:2204.02311, App. B). Compute budgets count model FLOPs, so turning them into time
 always needs an MFU assumption.
@@ -79,6 +81,8 @@ class Budget:
     pue: float | None = None
     grid_kg_co2_per_kwh: float | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: Precision whose dense peak the budget uses (None: the hardware's training precision).
+    precision: str | None = None
     mfu_auto: bool = False
 
     @property
@@ -93,8 +97,8 @@ class Budget:
             "pf_days": self.pf_days,
             "hardware": hw.id if hw else None,
             "hardware_name": hw.name if hw else None,
-            "precision": hw.training_precision if hw else None,
-            "peak_tflops_dense": hw.peak_flops / 1e12 if hw else None,
+            "precision": (self.precision or hw.training_precision) if hw else None,
+            "peak_tflops_dense": hw.peak_flops_at(self.precision) / 1e12 if hw else None,
             "count": self.count,
             "mfu": self.mfu,
             "mfu_auto": self.mfu_auto,
@@ -122,16 +126,18 @@ def budget_from_flops(
     price_source: str | None = None,
     assumptions: Assumptions,
     notes: tuple[str, ...] = (),
+    precision: str | None = None,
 ) -> Budget:
     """Derive time, cost, energy and CO2 of ``flops`` model FLOPs on ``count`` x ``hardware``.
 
     Also the reverse question: the time and cost to train a given (N, D) is
-    ``budget_from_flops(6 * N * D, hardware=..., count=..., mfu=...)``.
+    ``budget_from_flops(6 * N * D, hardware=..., count=..., mfu=...)``. ``precision`` selects
+    the dense peak (default: the hardware's training precision).
     """
     if hardware is None:
-        return Budget(form=form, flops=flops, notes=notes)
+        return Budget(form=form, flops=flops, notes=notes, precision=precision)
     mfu = assumptions.mfu if mfu is None else mfu
-    gpu_hours = flops / (hardware.peak_flops * mfu * SECONDS_PER_HOUR)
+    gpu_hours = flops / (hardware.peak_flops_at(precision) * mfu * SECONDS_PER_HOUR)
     days = gpu_hours / count / HOURS_PER_DAY if count else None
     if price_per_hour is None and hardware.price_per_hour:
         price_per_hour = float(hardware.price_per_hour["usd"])
@@ -160,6 +166,7 @@ def budget_from_flops(
         pue=assumptions.pue if energy_kwh is not None else None,
         grid_kg_co2_per_kwh=assumptions.grid_kg_co2_per_kwh if co2_t is not None else None,
         notes=notes,
+        precision=precision,
     )
 
 
@@ -169,6 +176,7 @@ def resolve_budget(
     where: Where,
     *,
     assumptions: Assumptions,
+    precision: str | None = None,
 ) -> Budget:
     """Turn a scenario's ``budget:`` mapping into a :class:`Budget`.
 
@@ -180,6 +188,10 @@ def resolve_budget(
         The catalog's accelerators by id.
     where
         Location of the ``budget`` mapping, for errors.
+    precision
+        Training precision whose dense peak turns hardware time into FLOPs (default: the
+        hardware's training precision); the caller checks the hardware has it
+        (:func:`llmplan.inputs.model.check_precision`).
 
     Raises
     ------
@@ -227,13 +239,7 @@ def resolve_budget(
             raise unknown_choice(where.at("hardware"), "hardware id", spec["hardware"], hardware)
         hw = hardware[spec["hardware"]]
     mfu = None
-    auto = spec.get("mfu") == "auto"
-    if auto and "hardware" not in spec:
-        raise InputError(
-            where.at("mfu"),
-            "'mfu: auto' needs 'hardware' to mean anything",
-            expected="add 'hardware: <catalog id>' to the budget, or give an MFU",
-        )
+    auto = spec.get("mfu") == "auto"  # hardware is required above, like any mfu
     if "mfu" in spec and not auto:
         mfu_expected = "model FLOPs utilisation as a fraction, 0 < mfu <= 1 (0.4 for 40%), or auto"
         try:
@@ -277,7 +283,7 @@ def resolve_budget(
         else:
             assert price is not None
             gpu_hours = parse_quantity(spec["usd"], amount_where, kind="usd") / price
-        flops = gpu_hours * SECONDS_PER_HOUR * hw.peak_flops * mfu
+        flops = gpu_hours * SECONDS_PER_HOUR * hw.peak_flops_at(precision) * mfu
     if not math.isfinite(flops) or flops <= 0:
         raise InputError(
             where, f"the budget comes to {flops!r} FLOPs", expected="a finite positive budget"
@@ -292,5 +298,6 @@ def resolve_budget(
         price_source=price_source,
         assumptions=assumptions,
         notes=tuple(notes),
+        precision=precision,
     )
     return replace(budget, mfu_auto=True) if auto else budget

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from llmplan.arch.shape import ModelShape, shape_problems
 from llmplan.core.compute import FLOPS_PER_PF_DAY, HOURS_PER_DAY
 from llmplan.core.errors import InputError, Where, unknown_choice
 from llmplan.core.units import parse_quantity
@@ -83,6 +84,20 @@ class Hardware:
         """Dense peak FLOP/s at the training precision."""
         return self.peak_tflops_dense[self.training_precision] * 1e12
 
+    def peak_flops_at(self, precision: str | None = None) -> float:
+        """Dense peak FLOP/s at ``precision`` (default: the training precision).
+
+        Raises
+        ------
+        KeyError
+            If the catalog has no dense peak at that precision for this accelerator (callers
+            turn it into an InputError: :func:`llmplan.inputs.model.check_precision`).
+        """
+        precision = precision or self.training_precision
+        if precision not in self.peak_tflops_dense:
+            raise KeyError(f"{self.id} has no dense {precision} peak")
+        return self.peak_tflops_dense[precision] * 1e12
+
     @property
     def peak_flops_sparse(self) -> float | None:
         """The vendor's sparse headline FLOP/s at the training precision, if it has one."""
@@ -115,6 +130,9 @@ class Model:
     verification: str = "verified"
     compute_note: str = ""
     notes: str = ""
+    #: Published shape ({n_layers, d_model, ...} of :class:`llmplan.arch.shape.ModelShape}, with
+    #: its ``source``), or None.
+    shape: dict[str, Any] | None = None
 
     @property
     def estimated_flops(self) -> float:
@@ -309,6 +327,15 @@ def _model(
             "training_days given without hardware_count",
             expected="hardware_count as well, so that accelerator-hours can be derived",
         )
+    if "shape" in entry:
+        _check_shape(entry["shape"], where)
     if "flops_per_param_token" not in entry and entry["architecture"] == "encoder-decoder":
         values["flops_per_param_token"] = 3.0
     return Model(**values)
+
+
+def _check_shape(shape: dict[str, Any], where: Any) -> None:
+    """Refuse a published shape that cannot be built (heads not dividing the width, ...)."""
+    built = ModelShape.from_dict({"family": shape.get("family", "published"), **shape})
+    for field, expected in shape_problems(built):
+        raise InputError(where("shape", field), "the shape cannot be built", expected=expected)

@@ -19,6 +19,7 @@ from llmplan.core.units import parse_quantity
 from llmplan.inputs.budget import Assumptions, Budget, resolve_budget
 from llmplan.inputs.catalog import Hardware
 from llmplan.inputs.constraints import Constraints, parse_constraints
+from llmplan.inputs.model import ModelSpec, parse_model
 from llmplan.inputs.settings import Settings, defaults
 from llmplan.io.schema import validate_doc
 from llmplan.io.yamldoc import YamlDoc, parse_yaml, read_text
@@ -43,6 +44,8 @@ class Scenario:
     constraints: Constraints
     assumptions: Assumptions
     doc: YamlDoc = field(repr=False, compare=False)
+    #: The ``model:`` section with its defaults (:mod:`llmplan.inputs.model`).
+    model: ModelSpec | None = None
 
 
 def scenario_name(path: Path | str) -> str:
@@ -66,6 +69,7 @@ def parse_scenario(
     hardware: Mapping[str, Hardware],
     settings: Settings | None = None,
     known_laws: Sequence[str] | None = None,
+    root: Path | str = ".",
 ) -> Scenario:
     """Parse and validate a scenario's YAML text.
 
@@ -81,6 +85,8 @@ def parse_scenario(
         Global defaults.
     known_laws
         Valid law ids; when given, unknown ids are refused here with the nearest valid ones.
+    root
+        Directory a ``model.hf_config`` path is relative to (the repository).
 
     Raises
     ------
@@ -120,6 +126,22 @@ def parse_scenario(
             data["budget"], hardware, doc.where("budget", entry=name), assumptions=assumptions
         )
     except InputError as err:
+        raise err.at_line(doc.line_of_field(err.where.field)) from None
+    try:
+        model = parse_model(
+            data.get("model"), doc.where("model", entry=name), hardware=budget.hardware, root=root
+        )
+        if model.precision is not None and budget.hardware is not None:
+            budget = resolve_budget(
+                data["budget"],
+                hardware,
+                doc.where("budget", entry=name),
+                assumptions=assumptions,
+                precision=model.precision,
+            )
+    except InputError as err:
+        if err.where.file != file:  # a mistake inside the hf_config file: its own file and field
+            raise
         raise err.at_line(doc.line_of_field(err.where.field)) from None
     # Only the scenario's own laws are checked here: the defaults come from config/config.yaml,
     # checked (with its own file and line) by llmplan.inputs.check.check_config.
@@ -163,6 +185,7 @@ def parse_scenario(
         ),
         assumptions=assumptions,
         doc=doc,
+        model=model,
     )
 
 
@@ -173,9 +196,15 @@ def load_scenario(
     settings: Settings | None = None,
     known_laws: Sequence[str] | None = None,
     display: str | None = None,
+    root: Path | str = ".",
 ) -> Scenario:
     """Read and validate ``path`` (see :func:`parse_scenario`)."""
     shown = display or str(path)
     return parse_scenario(
-        read_text(path, shown), shown, hardware=hardware, settings=settings, known_laws=known_laws
+        read_text(path, shown),
+        shown,
+        hardware=hardware,
+        settings=settings,
+        known_laws=known_laws,
+        root=root,
     )

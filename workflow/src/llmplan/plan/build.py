@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from llmplan.arch.shape import ModelShape
 from llmplan.core.compute import tokens_for_flops
 from llmplan.core.units import format_si
 from llmplan.inputs.budget import Budget
@@ -28,6 +29,7 @@ from llmplan.inputs.scenario import Scenario
 from llmplan.laws.base import Law
 from llmplan.laws.registry import LOSS_COMPARABILITY_NOTE, get_law
 from llmplan.plan.allocate import allocate_all
+from llmplan.plan.architecture import plan_architecture
 from llmplan.plan.memory import memory_plan
 from llmplan.run.training import auto_mfu_budget, plan_training_run
 
@@ -237,6 +239,7 @@ def build_plan(
             scenario.budget,
             lambda c: tuple(float(x) for x in primary_law.optimal(c)),  # type: ignore[return-value]
             assumptions=scenario.assumptions,
+            spec=scenario.model,
         )
         scenario = replace(scenario, budget=resolved)
     budget = scenario.budget
@@ -254,7 +257,7 @@ def build_plan(
         key: value for key, value in vars(scenario.constraints).items() if value is not None
     }
     rec = recommendation(budget, allocations, primary_law, scenario.constraints)
-    return {
+    plan = {
         "scenario": {
             "name": scenario.name,
             "title": scenario.title,
@@ -267,7 +270,6 @@ def build_plan(
         "laws": [law.describe() for law in laws],
         "primary_law": primary,
         "recommendation": rec,
-        "training_run": plan_training_run(budget, rec["params"], rec["tokens"]),
         "allocations": allocations,
         "loss_caveat": LOSS_COMPARABILITY_NOTE,
         "sensitivity": sensitivity(scenario, primary_law),
@@ -280,3 +282,13 @@ def build_plan(
         ],
         "provenance": provenance,
     }
+    plan["architecture"] = plan_architecture(
+        scenario, catalog, laws=laws, params=plan["recommendation"]["params"]
+    )
+    plan["training_run"] = plan_training_run(
+        budget,
+        rec["params"],
+        rec["tokens"],
+        shape=ModelShape.from_dict(plan["architecture"]["shape"]),
+    )
+    return plan

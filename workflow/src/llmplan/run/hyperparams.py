@@ -7,8 +7,9 @@ to 2e19 FLOPs and validated at 1e20:
 
 with C = M D, M the "non-embedding FLOPs/token" of s3.2, 72 n_layer d_model^2 + 12 n_layer d_model
 l_seq for their architecture (6 x 12 n d^2 matmul parameters plus attention, no vocabulary). For
-other shapes we use 6 x (non-embedding matmul parameters a token uses) + 12 n_layer d_model l_seq
-(our generalisation). At C = 1e24: 3.118e-4 and 2.069e7 tokens. The paper's own choices follow
+other shapes we use 6 x (the non-embedding parameters a token uses,
+:attr:`llmplan.arch.counts.ParamCounts.active_non_embedding`) + 12 n_layer d_model l_seq (our
+generalisation; norms add < 0.1%). At C = 1e24: 3.118e-4 and 2.069e7 tokens. The paper's own choices follow
 the law: 7B (C = 8.46e22) gives 4.25e-4 and 9.2e6 tokens, they used 4.2e-4 and 2,304 x 4,096 =
 9.4e6 (Table 2).
 
@@ -35,11 +36,8 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
+from llmplan.arch.counts import param_counts
 from llmplan.arch.shape import ModelShape
-from llmplan.run._arch_tmp import (  # TEMPORARY: llmplan.arch.counts after the arch merge
-    attention_params,
-    expert_params,
-)
 
 DEEPSEEK_LR: Final = (0.3118, -0.1250)
 DEEPSEEK_BATCH: Final = (0.2920, 0.3271)
@@ -57,9 +55,9 @@ WSD_CITATION: Final = "Hägele et al. 2024, arXiv:2405.18392, eq. 1, s3.2"
 
 
 def deepseek_flops_per_token(shape: ModelShape) -> float:
-    """DeepSeek's M: 6 x non-embedding matmul parameters per token + 12 n_layer d_model l_seq."""
-    layer = attention_params(shape) + shape.active_experts * expert_params(shape)
-    return 6.0 * shape.n_layers * layer + 12.0 * shape.n_layers * shape.d_model * shape.seq_len
+    """DeepSeek's M: 6 x non-embedding (active) parameters + 12 n_layer d_model l_seq."""
+    active = param_counts(shape).active_non_embedding
+    return 6.0 * active + 12.0 * shape.n_layers * shape.d_model * shape.seq_len
 
 
 def deepseek_learning_rate(flops: float) -> float:

@@ -48,14 +48,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+from llmplan.arch.counts import param_counts
 from llmplan.arch.shape import ModelShape
-from llmplan.run._arch_tmp import (  # TEMPORARY: llmplan.arch.counts after the arch merge
-    attention_params,
-    embedding_params,
-    expert_params,
-    head_params,
-    layer_params,
-)
 from llmplan.run.parallel import Layout, Numerics, stage_layers
 
 BYTES_PER_GB: Final = 1e9
@@ -159,17 +153,26 @@ def layers_in_flight(
 
 
 def stage_params(shape: ModelShape, layout: Layout, where: str) -> tuple[float, float]:
-    """(dense, expert) parameters per accelerator on the ``first``, ``middle`` or ``last`` stage."""
+    """(dense, expert) parameters per accelerator on the ``first``, ``middle`` or ``last`` stage.
+
+    Counts are :func:`llmplan.arch.counts.param_counts`; the token embedding (and a learned
+    position table) sits on the first stage, the output projection and final norm on the last
+    (a tied projection is a copy there, as in Megatron-LM).
+    """
+    counts = param_counts(shape)
     first, middle, last = stage_layers(shape.n_layers, layout.pp)
     layers = {"first": first, "middle": middle, "last": last}[where]
-    experts_total = shape.experts * expert_params(shape) if shape.is_moe else 0
-    dense_layer = layer_params(shape) - experts_total
-    dense = layers * dense_layer
-    if where == "first" or layout.pp == 1:
-        dense += embedding_params(shape)
-    if where == "last" or layout.pp == 1:
-        dense += head_params(shape)
+    experts_total = shape.experts * counts.mlp_per_expert if shape.is_moe else 0
     expert = layers * experts_total
+    if layout.pp == 1:
+        return (counts.total - expert) / layout.tp, expert / (layout.tp * layout.ep)
+    dense = layers * (counts.per_layer - experts_total)
+    table = shape.vocab * shape.d_model
+    if where == "first":
+        dense += table + (shape.seq_len * shape.d_model if shape.positions == "learned" else 0)
+    if where == "last":
+        final_norm = counts.non_embedding - shape.n_layers * counts.per_layer
+        dense += table + final_norm
     return dense / layout.tp, expert / (layout.tp * layout.ep)
 
 
@@ -227,7 +230,7 @@ def memory_per_gpu(
             acts += logits
         gathered = 0.0
         if layout.zero >= 3:  # the running layer and the prefetched next one, whole
-            gathered = 2.0 * numerics.weight_bytes * layer_params(shape) / layout.tp
+            gathered = 2.0 * numerics.weight_bytes * param_counts(shape).per_layer / layout.tp
         candidates.append(
             MemoryBreakdown(
                 weights=weights,
@@ -240,8 +243,3 @@ def memory_per_gpu(
             )
         )
     return max(candidates, key=lambda m: m.total)
-
-
-def attention_share(shape: ModelShape) -> float:
-    """Share of a layer's matmul parameters in attention (for reports)."""
-    return attention_params(shape) / (attention_params(shape) + expert_params(shape))

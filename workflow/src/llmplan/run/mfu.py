@@ -36,7 +36,8 @@ from scipy.optimize import least_squares
 from llmplan.inputs.catalog import Hardware
 from llmplan.run.memory import memory_per_gpu
 from llmplan.run.parallel import RECOMPUTE, Layout
-from llmplan.run.published import RUNS, PublishedRun, runs
+from llmplan.run.published import PublishedRun
+from llmplan.run.published_runs import RUNS, runs
 from llmplan.run.steptime import Cluster, Efficiency, StepTime, step_time
 
 #: Accelerator -> calibration family (same silicon and memory system, or the nearest sibling).

@@ -47,13 +47,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
+from llmplan.arch.counts import param_counts
+from llmplan.arch.flops import flops_per_token
 from llmplan.arch.shape import ModelShape
 from llmplan.inputs.catalog import Hardware
-from llmplan.run._arch_tmp import (  # TEMPORARY: llmplan.arch after the arch merge
-    attention_params,
-    expert_params,
-    model_flops_per_token,
-)
 from llmplan.run.memory import activation_bytes_per_layer, stage_params
 from llmplan.run.parallel import Layout, Numerics, stage_layers
 
@@ -136,7 +133,9 @@ class StepTime:
 
     @property
     def mfu(self) -> float:
-        """Model FLOPs utilisation (PaLM's convention, no recomputation counted)."""
+        """Model FLOPs utilisation: 6 N + 12 L H Q T per token, N all (active) parameters (PaLM,
+        Chowdhery et al. 2022, App. B; :func:`llmplan.arch.flops.flops_per_token`), no
+        recomputation counted."""
         return self.model_flops_per_step / (self.total * self.gpus * self.peak_flops)
 
     def to_dict(self) -> dict[str, Any]:
@@ -156,15 +155,16 @@ def _hier(bytes_: float, ranks: int, span: int, cluster: Cluster, comm: float) -
     """
     if ranks <= 1:
         return 0.0
-    inner = (
-        max(1, min(ranks, cluster.gpus_per_node // span)) if span <= cluster.gpus_per_node else 1
-    )
+    room = cluster.gpus_per_node // span if span <= cluster.gpus_per_node else 1
+    inner = max(k for k in range(1, min(ranks, room) + 1) if ranks % k == 0)
     outer = ranks // inner
     seconds = 0.0
     if inner > 1:
         seconds += _ring(bytes_, inner, (cluster.intra_bytes_per_s or 0.0) * comm)
     if outer > 1:
-        seconds += _ring(bytes_ / inner, outer, (cluster.network_bytes_per_s or 0.0) * comm)
+        if not cluster.network_bytes_per_s:
+            return float("inf")  # across domains with no known network
+        seconds += _ring(bytes_ / inner, outer, cluster.network_bytes_per_s * comm)
     return seconds
 
 
@@ -192,7 +192,8 @@ def step_time(
     width = shape.d_model / t  # the narrow side of the tensor-parallel matmuls
     flops_rate = cluster.peak_flops * efficiency.compute * width / (width + efficiency.gemm_width)
     tokens = b * s / c  # tokens of one micro-batch on one accelerator's context shard
-    mm = 2.0 * (attention_params(shape) + shape.active_experts * expert_params(shape))
+    counts = param_counts(shape)
+    mm = 2.0 * (counts.attention_per_layer + shape.active_experts * counts.mlp_per_expert)
     attn = 4.0 * s * shape.n_heads * shape.head_dim * (0.5 if layout.flash_attention else 1.0)
     fwd = tokens * (mm + attn) / t / flops_rate
     attn_fwd = tokens * attn / t / flops_rate
@@ -268,7 +269,7 @@ def step_time(
         optimizer=optimizer,
         total=total,
         tokens_per_step=tokens_step,
-        model_flops_per_step=tokens_step * model_flops_per_token(shape),
+        model_flops_per_step=tokens_step * flops_per_token(shape, "palm"),
         gpus=layout.gpus,
         peak_flops=cluster.peak_flops,
     )

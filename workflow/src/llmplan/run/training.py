@@ -16,13 +16,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Final
 
+from llmplan.arch.counts import param_counts
+from llmplan.arch.families import propose_shape
 from llmplan.arch.shape import ModelShape
 from llmplan.core.compute import SECONDS_PER_HOUR
+from llmplan.core.errors import Where
 from llmplan.core.units import format_si
 from llmplan.inputs.budget import Assumptions, Budget, budget_from_flops
 from llmplan.inputs.catalog import Hardware
+from llmplan.inputs.model import ModelSpec, parse_model
 from llmplan.laws.registry import get_law
-from llmplan.run._arch_tmp import param_count, propose_shape  # TEMPORARY: llmplan.arch
 from llmplan.run.calendar import calendar
 from llmplan.run.hyperparams import Hyperparameters, suggest, wsd_schedule
 from llmplan.run.layout import Search, min_gpus_needed, search_layouts, state_bytes_per_param
@@ -30,12 +33,28 @@ from llmplan.run.mfu import VALIDATION_BAND, calibration, mfu_band
 from llmplan.run.parallel import Numerics
 from llmplan.run.steptime import Cluster
 
-#: Training sequence length when nothing says otherwise (DeepSeek LLM's 4,096, arXiv:2401.02954).
-DEFAULT_SEQ_LEN: Final = 4096
 ALTERNATIVES: Final = 5
 #: Smallest model among the published runs of the MFU model (Korthikanti et al.'s 22B).
 SMALLEST_CALIBRATED_PARAMS: Final = 22e9
 KAPLAN_LAW: Final = "kaplan-2020"
+
+
+def model_shape(
+    params: float, spec: ModelSpec | None = None, *, seq_len: int | None = None
+) -> ModelShape:
+    """The shape a plan trains: the scenario's Hugging Face config, else the family's proposal.
+
+    ``spec`` is the scenario's ``model:`` section (default: the schema's defaults, a Llama-style
+    dense decoder); ``seq_len`` overrides its sequence length. The same rule as the plan's
+    ``architecture`` section (:func:`llmplan.arch.families.propose_shape`).
+    """
+    spec = spec or parse_model(None, Where("defaults", field="model"))
+    if spec.shape is not None:
+        return spec.shape if seq_len is None else replace(spec.shape, seq_len=seq_len)
+    t = spec.template()
+    if seq_len is not None:
+        t = replace(t, seq_len=seq_len)
+    return propose_shape(params, t, basis="active" if spec.is_moe else "total")
 
 
 def _kaplan_loss(params: float, tokens: float) -> float | None:
@@ -47,7 +66,7 @@ def _base(shape: ModelShape, params: float, tokens: float, hp: Hyperparameters) 
     return {
         "params": params,
         "tokens": tokens,
-        "shape": {**shape.to_dict(), "params": float(param_count(shape))},
+        "shape": {**shape.to_dict(), "params": float(param_counts(shape).total)},
         "hyperparameters": hp.to_dict(),
         "global_batch_tokens": float(hp.global_batch_sequences * shape.seq_len),
         "peak_learning_rate": hp.peak_learning_rate,
@@ -75,7 +94,7 @@ def training_run(
     *,
     hardware: Hardware | None,
     count: int | None,
-    seq_len: int = DEFAULT_SEQ_LEN,
+    seq_len: int | None = None,
     price_per_hour: float | None = None,
     shape: ModelShape | None = None,
     numerics: Numerics | None = None,
@@ -83,7 +102,7 @@ def training_run(
 ) -> dict[str, Any]:
     """The training run of N = ``params`` on D = ``tokens`` (see the module docstring)."""
     numerics = numerics or Numerics()
-    shape = shape or propose_shape(params, seq_len=seq_len)
+    shape = shape or model_shape(params, seq_len=seq_len)
     hp = suggest(shape, tokens, kaplan_loss=_kaplan_loss(params, tokens))
     out = _base(shape, params, tokens, hp)
     if hardware is None:
@@ -99,14 +118,14 @@ def training_run(
     }
     cal = calibration(hardware.id)
     efficiency = cal.efficiency()
-    state_gb = state_bytes_per_param(numerics) * float(param_count(shape)) / 1e9
+    state_gb = state_bytes_per_param(numerics) * float(param_counts(shape).total) / 1e9
     out["state_gb"] = state_gb
     need_cluster = Cluster.from_hardware(hardware, max(1, count or 1))
     batch = hp.global_batch_sequences
     if not count:
         out["why"] = "the budget gives no accelerator count: add count for a layout"
         out["min_gpus"] = min_gpus_needed(
-            shape, float(param_count(shape)), need_cluster, efficiency, global_batch=batch,
+            shape, float(param_counts(shape).total), need_cluster, efficiency, global_batch=batch,
             numerics=numerics,
         )  # fmt: skip
         return out
@@ -117,7 +136,7 @@ def training_run(
     best = search.best
     if best is None:
         need = min_gpus_needed(
-            shape, float(param_count(shape)), cluster, efficiency, global_batch=batch,
+            shape, float(param_counts(shape).total), cluster, efficiency, global_batch=batch,
             numerics=numerics,
         )  # fmt: skip
         out["feasible"] = False
@@ -197,14 +216,17 @@ def training_run(
     return out
 
 
-def plan_training_run(budget: Budget, params: float, tokens: float) -> dict[str, Any]:
-    """:func:`training_run` for a plan's recommendation and its budget."""
+def plan_training_run(
+    budget: Budget, params: float, tokens: float, *, shape: ModelShape | None = None
+) -> dict[str, Any]:
+    """:func:`training_run` for a plan's recommendation, its budget and its shape."""
     return training_run(
         params,
         tokens,
         hardware=budget.hardware,
         count=int(budget.count) if budget.count else None,
         price_per_hour=budget.price_per_hour,
+        shape=shape,
         stated_mfu=None if budget.mfu_auto else budget.mfu,
     )
 
@@ -214,6 +236,7 @@ def auto_mfu_budget(
     optimal: Callable[[float], tuple[float, float]],
     *,
     assumptions: Assumptions,
+    spec: ModelSpec | None = None,
     iterations: int = 6,
     tolerance: float = 1e-3,
 ) -> Budget:
@@ -225,15 +248,23 @@ def auto_mfu_budget(
     hw, count = budget.hardware, budget.count
     if not budget.mfu_auto or hw is None or budget.gpu_hours is None:
         return budget
+    peak = hw.peak_flops_at(budget.precision)
+    to_budget_peak = hw.peak_flops / peak  # the model's MFU is against the bf16/fp16 peak
     mfu = budget.mfu or assumptions.mfu
     note = "MFU auto: no layout fits, so the config default is kept."
     for _ in range(iterations):
-        flops = budget.gpu_hours * SECONDS_PER_HOUR * hw.peak_flops * mfu
+        flops = budget.gpu_hours * SECONDS_PER_HOUR * peak * mfu
         params, tokens = optimal(flops)
-        run = training_run(params, tokens, hardware=hw, count=int(count) if count else None)
+        run = training_run(
+            params,
+            tokens,
+            hardware=hw,
+            count=int(count) if count else None,
+            shape=model_shape(params, spec),
+        )
         if not run["feasible"]:
             break
-        new = float(run["mfu"])
+        new = float(run["mfu"]) * to_budget_peak
         converged = abs(new - mfu) < tolerance
         mfu = new
         note = (
@@ -242,7 +273,7 @@ def auto_mfu_budget(
         )
         if converged:
             break
-    flops = budget.gpu_hours * SECONDS_PER_HOUR * hw.peak_flops * mfu
+    flops = budget.gpu_hours * SECONDS_PER_HOUR * peak * mfu
     resolved = budget_from_flops(
         flops,
         form=budget.form,
@@ -253,5 +284,6 @@ def auto_mfu_budget(
         price_source=budget.price_source,
         assumptions=replace(assumptions, mfu=mfu),
         notes=(*[n for n in budget.notes if not n.startswith("MFU")], note),
+        precision=budget.precision,
     )
     return replace(resolved, mfu_auto=True)
