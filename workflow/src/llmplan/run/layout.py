@@ -8,7 +8,8 @@ interleaving depth, the ZeRO stage and the recomputation, with sequence parallel
 attention on. A layout is kept when it fits memory (:mod:`llmplan.run.memory`) and its
 data-parallel size times its micro-batch does not exceed the global batch (the batch-size law
 caps data parallelism). Step time is :func:`llmplan.run.steptime.step_time` with the calibrated
-constants of :mod:`llmplan.run.mfu`; the fastest layout wins.
+constants of :mod:`llmplan.run.mfu`; the fastest layout wins, and among layouts within 1% of it
+(closer than the model can tell apart) the one that uses least memory.
 
 When nothing fits, :func:`min_gpus_needed` finds the fewest accelerators that would: weights,
 gradients and optimizer states fully sharded plus the smallest activation footprint, confirmed by
@@ -33,6 +34,8 @@ ZERO_STAGES: Final = (1, 2, 3)
 #: Context parallelism is considered from this sequence length on (Llama 3 used it at 128K).
 CP_MIN_SEQ: Final = 16_384
 MAX_PIPELINE: Final = 128
+#: Layouts within this fraction of the fastest count as tied; the one using least memory wins.
+TIE: Final = 0.01
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,11 @@ def search_layouts(
         step = step_time(shape, layout, cluster, efficiency, global_batch=batch, numerics=numerics)
         fitting.append(Candidate(layout, memory, step, batch))
     fitting.sort(key=lambda c: c.step.tokens_per_s, reverse=True)
+    if fitting:  # near-ties: the model cannot tell them apart, so keep the memory headroom
+        fastest = fitting[0].step.tokens_per_s
+        tied = [c for c in fitting if c.step.tokens_per_s >= (1 - TIE) * fastest]
+        tied.sort(key=lambda c: c.memory.total)
+        fitting = tied + fitting[len(tied) :]
     reasons = () if fitting else ("no layout fits in memory",)
     return Search(tuple(fitting[:keep]), len(layouts), reasons)
 

@@ -13,7 +13,7 @@ model that compute buys, found by fixed-point iteration.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any, Final
 
 from llmplan.arch.counts import param_counts
@@ -32,10 +32,13 @@ from llmplan.run.layout import Search, min_gpus_needed, search_layouts, state_by
 from llmplan.run.mfu import VALIDATION_BAND, calibration, mfu_band
 from llmplan.run.parallel import Numerics
 from llmplan.run.steptime import Cluster
+from llmplan.run.tables import memory_rows, step_rows, texts
 
 ALTERNATIVES: Final = 5
 #: Smallest model among the published runs of the MFU model (Korthikanti et al.'s 22B).
 SMALLEST_CALIBRATED_PARAMS: Final = 22e9
+#: Highest model-FLOPs MFU among the published runs (Korthikanti et al. 2022, 1T, Table 5).
+HIGHEST_PUBLISHED_MFU: Final = 0.563
 KAPLAN_LAW: Final = "kaplan-2020"
 
 
@@ -85,6 +88,7 @@ def _base(shape: ModelShape, params: float, tokens: float, hp: Hyperparameters) 
         "days": None,
         "usd": None,
         "notes": [],
+        "texts": texts(hp),
     }
 
 
@@ -99,8 +103,13 @@ def training_run(
     shape: ModelShape | None = None,
     numerics: Numerics | None = None,
     stated_mfu: float | None = None,
+    precision: str | None = None,
 ) -> dict[str, Any]:
-    """The training run of N = ``params`` on D = ``tokens`` (see the module docstring)."""
+    """The training run of N = ``params`` on D = ``tokens`` (see the module docstring).
+
+    ``stated_mfu`` (against the bf16 peak) is what the budget assumed; ``precision`` the
+    scenario's training precision (the model's times are for bf16).
+    """
     numerics = numerics or Numerics()
     shape = shape or model_shape(params, seq_len=seq_len)
     hp = suggest(shape, tokens, kaplan_loss=_kaplan_loss(params, tokens))
@@ -161,21 +170,28 @@ def training_run(
         price_per_hour=price_per_hour,
     )
     steps = max(1, round(tokens / (best.global_batch * shape.seq_len)))
-    schedule = wsd_schedule(steps)
     hp_dict = hp.to_dict()
-    hp_dict["schedule"] = {**hp_dict["schedule"], **schedule.__dict__}
+    hp_dict["schedule"] = {**hp_dict["schedule"], **asdict(wsd_schedule(steps))}
     out.update(
         feasible=True,
         why=f"fits: {best.layout.describe()}",
         layout=best.layout.to_dict(),
         alternatives=[
-            {"layout": c.layout.to_dict(), "mfu": c.step.mfu, "memory_gb": c.memory.total / 1e9}
+            {
+                "layout": c.layout.to_dict(),
+                "mfu": c.step.mfu,
+                "memory_gb": c.memory.total / 1e9,
+                "memory_breakdown_gb": c.memory.to_dict(),
+            }
             for c in search.candidates[1:]
         ],
         layouts_evaluated=search.evaluated,
         memory_gb_per_gpu=best.memory.total / 1e9,
         memory_breakdown_gb=best.memory.to_dict(),
+        memory_rows=memory_rows(best.memory, best.layout, numerics),
         step=best.step.to_dict(),
+        step_rows=step_rows(best.step),
+        texts=texts(hp),
         global_batch_sequences=best.global_batch,
         global_batch_tokens=best.global_batch * shape.seq_len,
         schedule=hp_dict["schedule"],
@@ -193,33 +209,69 @@ def training_run(
         days=days.days,
         usd=days.usd,
     )
-    if cal.family is None:
-        out["notes"].append(
+    out["notes"] += _notes(
+        params, mfu, hp, hardware, calibrated=cal.family is not None, stated_mfu=stated_mfu,
+        precision=precision,
+    )  # fmt: skip
+    return out
+
+
+def _notes(
+    params: float,
+    mfu: float,
+    hp: Hyperparameters,
+    hardware: Hardware,
+    *,
+    calibrated: bool,
+    stated_mfu: float | None,
+    precision: str | None,
+) -> list[str]:
+    """Caveats a reader needs beside the numbers."""
+    notes = []
+    if not calibrated:
+        notes.append(
             f"No published run on {hardware.name} calibrates the model: its achievable fraction "
             "of peak is the mean of the calibrated accelerators, and the band spans them."
         )
     if params < SMALLEST_CALIBRATED_PARAMS:
-        out["notes"].append(
-            f"The smallest published run behind the MFU model has {format_si(SMALLEST_CALIBRATED_PARAMS)}"
-            " parameters: for this smaller model the MFU is an extrapolation."
+        notes.append(
+            "The smallest published run behind the MFU model has "
+            f"{format_si(SMALLEST_CALIBRATED_PARAMS)} parameters: for this smaller model the MFU "
+            "is an extrapolation."
+        )
+    if mfu > HIGHEST_PUBLISHED_MFU:
+        notes.append(
+            f"{mfu:.0%} is more than any published run behind the model reached "
+            f"({HIGHEST_PUBLISHED_MFU:.0%}): this layout pays less for communication than they did "
+            "(or, at long context, its causal attention kernel skips half of the attention FLOPs "
+            "MFU counts), which the model extrapolates."
+        )
+    if precision not in (None, "bf16", "fp16"):
+        notes.append(
+            f"The model is calibrated on bf16 runs; at {precision} its speed-up is not modelled, "
+            "so times are those of bf16 and MFU is against the bf16 peak."
         )
     if stated_mfu is not None and abs(stated_mfu - mfu) > 0.05:
-        out["notes"].append(
-            f"The budget states {stated_mfu:.0%} MFU; the calibrated model expects {mfu:.0%} for "
-            "this layout (use mfu: auto to plan with it)."
+        notes.append(
+            f"The budget states {stated_mfu:.0%} MFU (against the bf16 peak); the calibrated model "
+            f"expects {mfu:.0%} for this layout (use mfu: auto to plan with it)."
         )
     if hp.extrapolated:
-        out["notes"].append(
+        notes.append(
             "The batch and learning-rate law was fitted on 1e17-2e19 FLOPs and validated at 1e20; "
             f"this run is {hp.deepseek_flops:.1e}: an extrapolation."
         )
-    return out
+    return notes
 
 
 def plan_training_run(
     budget: Budget, params: float, tokens: float, *, shape: ModelShape | None = None
 ) -> dict[str, Any]:
     """:func:`training_run` for a plan's recommendation, its budget and its shape."""
+    stated = None
+    if budget.hardware is not None and budget.mfu is not None:  # against the bf16 peak
+        hw = budget.hardware
+        stated = budget.mfu * hw.peak_flops_at(budget.precision) / hw.peak_flops
     return training_run(
         params,
         tokens,
@@ -227,7 +279,8 @@ def plan_training_run(
         count=int(budget.count) if budget.count else None,
         price_per_hour=budget.price_per_hour,
         shape=shape,
-        stated_mfu=None if budget.mfu_auto else budget.mfu,
+        stated_mfu=None if budget.mfu_auto or budget.mfu is None else stated,
+        precision=budget.precision,
     )
 
 
@@ -243,7 +296,10 @@ def auto_mfu_budget(
     """Resolve ``mfu: auto``: iterate MFU -> compute -> (N, D) -> layout -> MFU to a fixed point.
 
     ``optimal`` maps FLOPs to the plan's (N, D) (the primary law's allocation). The budget keeps
-    its accelerator-hours; its compute becomes hours x peak x the calibrated MFU.
+    its accelerator-hours; its compute becomes hours x peak x the calibrated MFU. Shapes come in
+    whole layers and widths, so the map can jump and cycle between two values instead of
+    settling; then the budget takes the largest MFU assumed whose model runs at least that fast
+    (never promising more compute than the layout delivers).
     """
     hw, count = budget.hardware, budget.count
     if not budget.mfu_auto or hw is None or budget.gpu_hours is None:
@@ -251,7 +307,7 @@ def auto_mfu_budget(
     peak = hw.peak_flops_at(budget.precision)
     to_budget_peak = hw.peak_flops / peak  # the model's MFU is against the bf16/fp16 peak
     mfu = budget.mfu or assumptions.mfu
-    note = "MFU auto: no layout fits, so the config default is kept."
+    tried: list[tuple[float, float, str]] = []  # (MFU assumed, MFU of its run, layout)
     for _ in range(iterations):
         flops = budget.gpu_hours * SECONDS_PER_HOUR * peak * mfu
         params, tokens = optimal(flops)
@@ -265,14 +321,21 @@ def auto_mfu_budget(
         if not run["feasible"]:
             break
         new = float(run["mfu"]) * to_budget_peak
-        converged = abs(new - mfu) < tolerance
+        tried.append((mfu, new, run["layout"]["text"]))
+        if abs(new - mfu) < tolerance:
+            break
         mfu = new
+    note = "MFU auto: no layout fits, so the config default is kept."
+    if tried:
+        kept = [t for t in tried if t[1] >= t[0] - tolerance]
+        if kept:
+            mfu, _, layout = max(kept)
+        else:
+            mfu, layout = min((t[1], t[2]) for t in tried)
         note = (
             f"MFU auto: {mfu:.1%}, the calibrated model's value for the fastest layout that fits "
-            f"the recommended model ({run['layout']['text']})."
+            f"the recommended model ({layout})."
         )
-        if converged:
-            break
     flops = budget.gpu_hours * SECONDS_PER_HOUR * peak * mfu
     resolved = budget_from_flops(
         flops,
