@@ -12,6 +12,7 @@ from conftest import REPO
 from llmplan.arch.shape import ModelShape
 from llmplan.inputs.catalog import load_catalog
 from llmplan.inputs.scenario import load_scenario, parse_scenario
+from llmplan.inputs.settings import defaults
 from llmplan.io.jsonio import dumps
 from llmplan.plan.build import build_plan
 from llmplan.report.charts.run import memory_chart
@@ -19,6 +20,7 @@ from llmplan.report.render import environment
 from llmplan.run.training import training_run
 
 CATALOG = load_catalog(REPO / "data" / "catalog")
+TOLERANCE = defaults().inference_loss_tolerance
 REQUIRED = (
     "feasible", "why", "layout", "memory_gb_per_gpu", "mfu", "days", "global_batch_tokens",
     "peak_learning_rate", "shape", "schedule", "calendar", "usd",
@@ -28,7 +30,7 @@ REQUIRED = (
 @functools.cache
 def _plan_json(name: str) -> str:
     scenario = load_scenario(REPO / f"config/scenarios/{name}.yaml", hardware=CATALOG.hardware)
-    return dumps(build_plan(scenario, CATALOG, provenance={}))
+    return dumps(build_plan(scenario, CATALOG, provenance={}, inference_loss_tolerance=TOLERANCE))
 
 
 def plan_of(name: str) -> dict:
@@ -75,7 +77,9 @@ def test_mfu_auto_plans_with_the_calibrated_mfu():
     text = "title: auto\nbudget:\n  hardware: h100-sxm\n  count: 512\n  days: 20\n  mfu: auto\n"
     scenario = parse_scenario(text, "config/scenarios/auto.yaml", hardware=CATALOG.hardware)
     assert scenario.budget.mfu_auto
-    plan = json.loads(dumps(build_plan(scenario, CATALOG, provenance={})))
+    plan = json.loads(
+        dumps(build_plan(scenario, CATALOG, provenance={}, inference_loss_tolerance=TOLERANCE))
+    )
     budget, run = plan["budget"], plan["training_run"]
     # the model's MFU for the planned model, or (where the shape rule's steps make the iteration
     # cycle) a lower one: never more compute than the layout delivers

@@ -47,7 +47,14 @@ def templates(*names):
 SETTINGS = {
     "catalog": section(config, "tokens_per_param", "assumptions"),
     "plan": {
-        **section(config, "laws", "primary_law", "tokens_per_param", "assumptions"),
+        **section(
+            config,
+            "laws",
+            "primary_law",
+            "tokens_per_param",
+            "assumptions",
+            "inference_loss_tolerance",
+        ),
         "fits": {name: {} for name in FITS},
     },
     "catalog_report": section(config, "report", "tokens_per_param", "assumptions"),

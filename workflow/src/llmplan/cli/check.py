@@ -57,7 +57,7 @@ def run_check(args: argparse.Namespace) -> int:
     from llmplan.inputs.catalog import load_catalog
     from llmplan.inputs.scenario import load_scenario, scenario_name
     from llmplan.inputs.settings import Settings, known_law_ids
-    from llmplan.laws.registry import LAW_IDS
+    from llmplan.laws.registry import KNOWN_IDS
     from llmplan.plan.check import check_config, check_inputs
 
     config = check_config(args.config) if Path(args.config).exists() else {}
@@ -74,7 +74,7 @@ def run_check(args: argparse.Namespace) -> int:
             path,
             hardware=catalog.hardware,
             settings=settings,
-            known_laws=known_law_ids(config, LAW_IDS),
+            known_laws=known_law_ids(config, KNOWN_IDS),
         )
     print(f"ok: {args.config}, {args.catalog}, " + ", ".join(str(f) for f in files))
     return 0

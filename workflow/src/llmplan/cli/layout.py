@@ -65,8 +65,15 @@ def _scenario_run(args: argparse.Namespace, where: Where) -> dict[str, Any]:
             where.at("--scenario"), f"no scenario '{args.scenario}'", expected=f"{path} to exist"
         )
     catalog = load_catalog(Path(args.catalog))
-    scenario = load_scenario(path, hardware=catalog.hardware, settings=load_settings(args.config))
-    plan = build_plan(scenario, catalog, provenance={}, fitted=load_fits([], where.at("fit")))
+    settings = load_settings(args.config)
+    scenario = load_scenario(path, hardware=catalog.hardware, settings=settings)
+    plan = build_plan(
+        scenario,
+        catalog,
+        provenance={},
+        fitted=load_fits([], where.at("fit")),
+        inference_loss_tolerance=settings.inference_loss_tolerance,
+    )
     return plan["training_run"]
 
 

@@ -24,6 +24,7 @@ Touvron et al. 2023 (LLaMA, arXiv:2302.13971, s6 and Table 15), with the PUE and
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -85,9 +86,84 @@ class Budget:
     precision: str | None = None
     mfu_auto: bool = False
 
+    soft: bool = False
+
     @property
     def pf_days(self) -> float:
         return self.flops / FLOPS_PER_PF_DAY
+
+    @property
+    def fixed_compute(self) -> bool:
+        """Whether the budget is compute (FLOPs, PF/s-days) rather than accelerator time or money."""
+        return self.form in ("flops", "pf_days")
+
+    def varied(
+        self,
+        *,
+        mfu: float | None = None,
+        count_factor: float | None = None,
+        price_factor: float | None = None,
+    ) -> Budget:
+        """The same budget under a what-if: another MFU, count x ``count_factor``, or price x
+        ``price_factor``. What the scenario fixed stays fixed: a compute budget keeps its FLOPs
+        (time and cost move), a budget of accelerator time keeps its time (compute moves), a budget
+        of money keeps its dollars (hours and compute move with the price)."""
+        flops, gpu_hours, days = self.flops, self.gpu_hours, self.days
+        price, usd = self.price_per_hour, self.usd
+        if mfu is not None and self.mfu:
+            ratio = mfu / self.mfu
+            if self.fixed_compute:
+                gpu_hours, days = _times(gpu_hours, 1 / ratio), _times(days, 1 / ratio)
+                usd = _times(usd, 1 / ratio)
+            else:
+                flops *= ratio
+        if count_factor is not None and self.count:
+            if self.form == "days":  # the same days on more accelerators: more of everything
+                flops *= count_factor
+                gpu_hours, usd = _times(gpu_hours, count_factor), _times(usd, count_factor)
+            else:  # the same compute or accelerator-hours, sooner
+                days = _times(days, 1 / count_factor)
+        if price_factor is not None and price is not None:
+            price = price * price_factor
+            if self.form == "usd":  # the same money buys fewer hours
+                flops /= price_factor
+                gpu_hours, days = (
+                    _times(gpu_hours, 1 / price_factor),
+                    _times(days, 1 / price_factor),
+                )
+            else:
+                usd = _times(usd, price_factor)
+        energy = _times(self.energy_kwh, (gpu_hours or 0) / self.gpu_hours if self.gpu_hours else 1)
+        co2 = _times(self.co2_t, (gpu_hours or 0) / self.gpu_hours if self.gpu_hours else 1)
+        return dataclasses.replace(
+            self,
+            flops=flops,
+            mfu=mfu if mfu is not None and self.mfu else self.mfu,
+            count=self.count * count_factor if count_factor and self.count else self.count,
+            gpu_hours=gpu_hours,
+            days=days,
+            price_per_hour=price,
+            usd=usd,
+            energy_kwh=energy,
+            co2_t=co2,
+        )
+
+    def spend(self, flops: float) -> dict[str, float | None]:
+        """Accelerator-hours, days, dollars and energy of ``flops`` model FLOPs on this budget's
+        hardware, count, MFU and price (each scales linearly with the FLOPs; None where unknown)."""
+        ratio = flops / self.flops
+
+        def scaled(value: float | None) -> float | None:
+            return None if value is None else value * ratio
+
+        return {
+            "flops": flops,
+            "gpu_hours": scaled(self.gpu_hours),
+            "days": scaled(self.days),
+            "usd": scaled(self.usd),
+            "energy_kwh": scaled(self.energy_kwh),
+            "co2_t": scaled(self.co2_t),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         hw = self.hardware
@@ -111,8 +187,13 @@ class Budget:
             "co2_t": self.co2_t,
             "pue": self.pue,
             "grid_kg_co2_per_kwh": self.grid_kg_co2_per_kwh,
+            "soft": self.soft,
             "notes": list(self.notes),
         }
+
+
+def _times(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
 
 
 def budget_from_flops(
@@ -127,6 +208,7 @@ def budget_from_flops(
     assumptions: Assumptions,
     notes: tuple[str, ...] = (),
     precision: str | None = None,
+    soft: bool = False,
 ) -> Budget:
     """Derive time, cost, energy and CO2 of ``flops`` model FLOPs on ``count`` x ``hardware``.
 
@@ -135,7 +217,7 @@ def budget_from_flops(
     the dense peak (default: the hardware's training precision).
     """
     if hardware is None:
-        return Budget(form=form, flops=flops, notes=notes, precision=precision)
+        return Budget(form=form, flops=flops, notes=notes, soft=soft, precision=precision)
     mfu = assumptions.mfu if mfu is None else mfu
     gpu_hours = flops / (hardware.peak_flops_at(precision) * mfu * SECONDS_PER_HOUR)
     days = gpu_hours / count / HOURS_PER_DAY if count else None
@@ -167,6 +249,7 @@ def budget_from_flops(
         grid_kg_co2_per_kwh=assumptions.grid_kg_co2_per_kwh if co2_t is not None else None,
         notes=notes,
         precision=precision,
+        soft=soft,
     )
 
 
@@ -299,5 +382,6 @@ def resolve_budget(
         assumptions=assumptions,
         notes=tuple(notes),
         precision=precision,
+        soft=bool(spec.get("soft", False)),
     )
     return replace(budget, mfu_auto=True) if auto else budget

@@ -129,6 +129,7 @@ class Model:
     tokens_lower_bound: bool = False
     verification: str = "verified"
     compute_note: str = ""
+    reported_compute_counts: str = "model"
     notes: str = ""
     #: Published shape ({n_layers, d_model, ...} of :class:`llmplan.arch.shape.ModelShape}, with
     #: its ``source``), or None.

@@ -138,5 +138,6 @@ def epoch_samples(*, seed: int = EPOCH_SAMPLE_SEED, count: int = EPOCH_SAMPLE_CO
 
 KAPLAN: Final = "Kaplan et al. 2020, Scaling Laws for Neural Language Models, arXiv:2001.08361"
 # Kaplan et al.'s compute-efficient frontier spans roughly 1e-8 to 10 PF/s-days of C_min (Figures 1
-# and 13 axes); APPROXIMATE, read off the figures, not a number the paper states.
-KAPLAN_RANGE: Final = (1e-8 * FLOPS_PER_PF_DAY, 10.0 * FLOPS_PER_PF_DAY)
+# and 13 axes), that is twice that in C = 2 C_min (eq. 6.7); APPROXIMATE, read off the figures, not a
+# number the paper states.
+KAPLAN_RANGE: Final = (2e-8 * FLOPS_PER_PF_DAY, 20.0 * FLOPS_PER_PF_DAY)

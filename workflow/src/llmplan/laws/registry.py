@@ -94,33 +94,41 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
         ),
         ParametricLaw(
             id="chinchilla-approach3",
+            name="Chinchilla approach 3",
+            citation=(
+                f"{HOFFMANN}, s3.3 eq. 2 and 4; unrounded constants from the paper's LaTeX source "
+                "as recorded by Epoch AI (epoch-research/analyzing-chinchilla, data_analysis.ipynb)"
+            ),
+            notes=(
+                "reproduces the paper's Figure 4 (40B at Gopher's budget) and Table A3 within 8%",
+            ),
+            why=(
+                "Approach 3 (Hoffmann et al. 2022) fits a loss L(N, D) = E + A/N^α + B/D^β to "
+                "every run; with the unrounded constants of the paper's source it reproduces the "
+                "paper's own projections (Figure 4: 40B parameters at Gopher's budget)."
+            ),
+            **UNROUNDED,
+            **approach3,
+        ),
+        ParametricLaw(
+            id="chinchilla-approach3-rounded",
             name="Chinchilla approach 3 (rounded constants)",
             citation=f"{HOFFMANN}, s3.3 eq. 2 and 4; constants App. D.2 eq. 10",
+            notes=(
+                "the constants as printed; they do not reproduce the paper's Figure 4 or Table A3 "
+                "(32B instead of 40B at Gopher's budget)",
+            ),
             why=(
-                "Approach 3 fits a loss L(N, D) = E + A/N^α + B/D^β. With the constants as printed "
-                "(rounded) it favours many more tokens per parameter than with the unrounded ones, "
-                "because the frontier depends on α, β and A/B raised to large powers."
+                "The same approach-3 fit with the constants rounded as printed: the frontier "
+                "depends on α, β and A/B raised to large powers, so the rounding alone moves it to "
+                "about 93 tokens per parameter at Gopher's budget, where the paper's own Figure 4 "
+                "says 40B parameters (59 per parameter)."
             ),
             E=1.69,
             A=406.4,
             B=410.7,
             alpha=0.34,
             beta=0.28,
-            **approach3,
-        ),
-        ParametricLaw(
-            id="chinchilla-approach3-unrounded",
-            name="Chinchilla approach 3 (unrounded constants)",
-            citation=(
-                f"{HOFFMANN}, s3.3 eq. 2 and 4; unrounded constants from the paper's LaTeX source "
-                "as recorded by Epoch AI (epoch-research/analyzing-chinchilla, data_analysis.ipynb)"
-            ),
-            why=(
-                "Approach 3 fits a loss L(N, D) = E + A/N^α + B/D^β. With the constants as printed "
-                "(rounded) it favours many more tokens per parameter than with the unrounded ones, "
-                "because the frontier depends on α, β and A/B raised to large powers."
-            ),
-            **UNROUNDED,
             **approach3,
         ),
         ParametricLaw(
@@ -148,8 +156,9 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
             id="kaplan-2020",
             name="Kaplan et al. 2020",
             citation=(
-                f"{KAPLAN}, eq. 6.1 and Table 6 (N_opt = 1.3e9 C_PF-days^0.73); "
-                "loss eq. 1.5 with Table 2 constants"
+                f"{KAPLAN}, eq. 6.1 and Table 6 (N_opt = 1.3e9 C_min^0.73, C_min in PF/s-days), "
+                "with C = 2 C_min (eq. 6.7) as Hoffmann et al. 2022 App. D.4 read it; loss eq. 1.5 "
+                "with Table 2 constants"
             ),
             counts_embeddings=False,
             flops_range=KAPLAN_RANGE,
@@ -166,10 +175,12 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
                 "learning-rate schedule and small models; it puts most extra compute into "
                 "parameters, so its models are larger and its D / N far lower."
             ),
-            # Table 6: N_opt = N_e C_min^p_N with N_e = 1.3e9, p_N = 0.73 (C in PF/s-days);
-            # Table 2: alpha_N = 0.076, alpha_D = 0.103, N_c = 6.4e13, D_c = 1.8e13
+            # Table 6: N_opt = N_e C_min^p_N with N_e = 1.3e9, p_N = 0.73 (C_min in PF/s-days);
+            # eq. 6.7: C = 2 C_min at the critical batch size (Hoffmann et al. App. D.4: 4.68B at
+            # 1e21 FLOPs); Table 2: alpha_N = 0.076, alpha_D = 0.103, N_c = 6.4e13, D_c = 1.8e13
             n_e=1.3e9,
             p_n=0.73,
+            c_min_per_c=0.5,
             n_c=6.4e13,
             d_c=1.8e13,
             alpha_n=0.076,
@@ -197,6 +208,25 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
 
 #: Every built-in law id, in registry order (the ids do not depend on the ratio).
 LAW_IDS: Final = tuple(_builtin_laws(tokens_per_param=math.nan))
+
+#: Old law ids that keep working, with the id they now mean. ``chinchilla-approach3`` used to be
+#: the rounded constants; it now reproduces the paper's own figures (the unrounded constants).
+ALIASES: Final = {"chinchilla-approach3-unrounded": "chinchilla-approach3"}
+#: Every id a scenario, the config or the command line may name.
+KNOWN_IDS: Final = (*LAW_IDS, *ALIASES)
+
+
+def canonical_id(law_id: str) -> str:
+    """The current id of ``law_id`` (an old id maps to its new name)."""
+    return ALIASES.get(law_id, law_id)
+
+
+def alias_note(law_id: str) -> str | None:
+    """A note for an old id, or None."""
+    if law_id not in ALIASES:
+        return None
+    return f"law id '{law_id}' is now called '{ALIASES[law_id]}' (same constants)"
+
 
 #: Keys of a fit result dict (written by the fitting stage).
 FIT_KEYS: Final = ("E", "A", "B", "alpha", "beta")
@@ -305,6 +335,7 @@ def get_law(
         For an unknown id, with the nearest valid ids.
     """
     laws = _builtin_laws(_ratio(tokens_per_param))
+    law_id = canonical_id(law_id)
     if law_id in laws:
         return laws[law_id]
     fitted = fitted or {}

@@ -16,7 +16,7 @@ from llmplan.core.errors import InputError, Where, unknown_choice
 from llmplan.inputs.catalog import load_catalog
 from llmplan.inputs.scenario import load_scenario, scenario_name
 from llmplan.inputs.settings import Settings, defaults, known_law_ids, read_config
-from llmplan.laws.registry import LAW_IDS
+from llmplan.laws.registry import KNOWN_IDS
 
 #: Where the command line looks for the project's settings (relative to the working directory).
 CONFIG_FILE: Final = Path("config/config.yaml")
@@ -24,7 +24,7 @@ CONFIG_FILE: Final = Path("config/config.yaml")
 
 def check_config(path: Path | str = CONFIG_FILE) -> dict[str, Any]:
     """``config/config.yaml`` validated, with file, line and field in every message."""
-    return read_config(path, builtin_laws=LAW_IDS)
+    return read_config(path, builtin_laws=KNOWN_IDS)
 
 
 def load_settings(path: Path | str | None = None) -> Settings:
@@ -55,7 +55,7 @@ def check_inputs(
                 f"runs file '{spec['path']}' not found",
                 expected="a CSV path relative to the repository",
             )
-    known = known_law_ids(config, LAW_IDS)
+    known = known_law_ids(config, KNOWN_IDS)
     catalog = load_catalog(catalog_dir)
     settings = Settings.from_config(config)
     for i, law in enumerate(settings.laws):  # config/config.yaml is checked with its lines first;

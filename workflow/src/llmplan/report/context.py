@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from llmplan.core.compute import FLOPS_PER_PF_DAY
 from llmplan.core.intervals import INTERVAL_TEXT
 from llmplan.inputs.settings import Settings
+from llmplan.report.glossary import GLOSSARY
 
 #: The catalog report's headline starts from this model (the first widely cited pre-trained
 #: transformer, Devlin et al. 2018); the earliest model when the catalog lacks it.
@@ -26,8 +26,6 @@ CATALOG_TABLE_LAWS: Final = ("chinchilla-approach3", "epoch-2024")
 UNIT_EXPLAINER_HARDWARE: Final = ("v100-sxm", "a100-40gb")
 #: Decoders at least this large enter the tokens-per-parameter medians of the catalog headline.
 MEDIAN_MIN_PARAMS: Final = 1e10
-#: Relative slack when deciding that a plan trains past its budget (rounding of the optimiser).
-OVER_BUDGET_TOLERANCE: Final = 1e-6
 
 
 @dataclass(frozen=True)
@@ -54,23 +52,39 @@ def plan_context(plan: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
         rows.append(
             AllocationRow(a, law, a["law"] == plan["primary_law"], (low, high) if bounded else None)
         )
-    over = rec["train_flops"] / budget["flops"] - 1.0
-    inference = primary.get("inference")
-    inference_days = None
-    if inference and budget["days"] is not None:
-        inference_days = budget["days"] * (1.0 + inference["extra_train_fraction"])
+    alternative = next((alt for alt in rec["alternatives"] if alt["kind"] == "sardana"), None)
+    hardware = None
+    if budget["hardware"]:
+        count = f"{budget['count']:,.0f} × " if budget["count"] else ""
+        hardware = f"{count}{budget['hardware_name']} at {budget['mfu']:.0%} MFU"
     return {
         "plan": plan,
         "settings": settings,
+        "rec": rec,
+        "basis": "; ".join(item["text"] for item in rec["basis"]),
         "primary": primary,
         "rows": rows,
         "why": list(dict.fromkeys(law["why"] for law in plan["laws"] if law.get("why"))),
-        "rec_pf_days": rec["train_flops"] / FLOPS_PER_PF_DAY,
-        "over_budget_fraction": over if over > OVER_BUDGET_TOLERANCE else None,
-        "inference_days": inference_days,
+        "hardware": hardware,
+        "whole_budget": rec["within_budget"] and not budget["soft"],
+        "alternative": alternative,
         "fixed_compute": budget["form"] in ("flops", "pf_days"),
-        "energy_mwh": None if budget["energy_kwh"] is None else budget["energy_kwh"] / 1000.0,
+        "energy_mwh": None if rec["energy_kwh"] is None else rec["energy_kwh"] / 1000.0,
+        "budget_energy_mwh": None
+        if budget["energy_kwh"] is None
+        else budget["energy_kwh"] / 1000.0,
+        "flagged_laws": [a for a in plan["allocations"] if not a["in_range"]],
+        "cap_cost": (
+            rec["loss"] - rec["unconstrained"]["loss"]
+            if rec["capped"]
+            and rec["loss"] is not None
+            and rec["unconstrained"]["loss"] is not None
+            else None
+        ),
         "interval_text": INTERVAL_TEXT,
+        "glossary": GLOSSARY,
+        "what_if_has_days": any(row["same_plan_days"] is not None for row in plan["what_if"]),
+        "what_if_has_usd": any(row["same_plan_usd"] is not None for row in plan["what_if"]),
     }
 
 

@@ -100,3 +100,27 @@ def html_to_pdf(html: str, *, epoch: int = 0) -> bytes:
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
     return pdf
+
+
+def overflows(html: str, *, tolerance_px: float = 1.0) -> list[str]:
+    """What sticks out of the page: ``page N: <tag>`` for each box wider than the page's content
+    area (a table that runs off the paper). Empty when every page fits."""
+    import weasyprint
+
+    def walk(box: Any) -> Any:
+        yield box
+        for child in getattr(box, "children", None) or []:
+            yield from walk(child)
+
+    document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=refusing_fetcher())
+    out = []
+    for number, page in enumerate(document.render().pages, start=1):
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width
+        for box in walk(page_box):
+            if type(box).__name__ in ("PageBox", "MarginBox") or not hasattr(box, "margin_width"):
+                continue
+            if box.position_x + box.margin_width() > right + tolerance_px:
+                out.append(f"page {number}: <{getattr(box, 'element_tag', '?')}>")
+                break
+    return out

@@ -45,10 +45,11 @@ bytes).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Final
 
-from llmplan.arch.counts import param_counts
+from llmplan.arch.counts import ParamCounts, param_counts
 from llmplan.arch.shape import ModelShape
 from llmplan.run.parallel import Layout, Numerics, stage_layers
 
@@ -94,6 +95,12 @@ class MemoryBreakdown:
             "fits": self.fits,
             "stage": self.stage,
         }
+
+
+@functools.lru_cache(maxsize=256)
+def shape_counts(shape: ModelShape) -> ParamCounts:
+    """:func:`llmplan.arch.counts.param_counts`, cached: a layout search asks thousands of times."""
+    return param_counts(shape)
 
 
 def activation_bytes_per_layer(
@@ -159,7 +166,7 @@ def stage_params(shape: ModelShape, layout: Layout, where: str) -> tuple[float, 
     position table) sits on the first stage, the output projection and final norm on the last
     (a tied projection is a copy there, as in Megatron-LM).
     """
-    counts = param_counts(shape)
+    counts = shape_counts(shape)
     first, middle, last = stage_layers(shape.n_layers, layout.pp)
     layers = {"first": first, "middle": middle, "last": last}[where]
     experts_total = shape.experts * counts.mlp_per_expert if shape.is_moe else 0
@@ -230,7 +237,7 @@ def memory_per_gpu(
             acts += logits
         gathered = 0.0
         if layout.zero >= 3:  # the running layer and the prefetched next one, whole
-            gathered = 2.0 * numerics.weight_bytes * param_counts(shape).per_layer / layout.tp
+            gathered = 2.0 * numerics.weight_bytes * shape_counts(shape).per_layer / layout.tp
         candidates.append(
             MemoryBreakdown(
                 weights=weights,

@@ -44,14 +44,14 @@ calibrated constant.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
-from llmplan.arch.counts import param_counts
 from llmplan.arch.flops import flops_per_token
 from llmplan.arch.shape import ModelShape
 from llmplan.inputs.catalog import Hardware
-from llmplan.run.memory import activation_bytes_per_layer, stage_params
+from llmplan.run.memory import activation_bytes_per_layer, shape_counts, stage_params
 from llmplan.run.parallel import Layout, Numerics, stage_layers
 
 #: Passes of the stored activations through HBM by element-wise kernels: written forward, read
@@ -142,6 +142,11 @@ class StepTime:
         return {**asdict(self), "tokens_per_s": self.tokens_per_s, "mfu": self.mfu}
 
 
+@functools.lru_cache(maxsize=256)
+def _model_flops(shape: ModelShape) -> float:
+    return flops_per_token(shape, "palm")
+
+
 def _ring(bytes_: float, ranks: int, bw: float) -> float:
     """Seconds of a ring reduce-scatter or all-gather of ``bytes_`` over ``ranks`` at ``bw``."""
     return (ranks - 1) / ranks * bytes_ / bw if ranks > 1 else 0.0
@@ -192,7 +197,7 @@ def step_time(
     width = shape.d_model / t  # the narrow side of the tensor-parallel matmuls
     flops_rate = cluster.peak_flops * efficiency.compute * width / (width + efficiency.gemm_width)
     tokens = b * s / c  # tokens of one micro-batch on one accelerator's context shard
-    counts = param_counts(shape)
+    counts = shape_counts(shape)
     mm = 2.0 * (counts.attention_per_layer + shape.active_experts * counts.mlp_per_expert)
     attn = 4.0 * s * shape.n_heads * shape.head_dim * (0.5 if layout.flash_attention else 1.0)
     fwd = tokens * (mm + attn) / t / flops_rate
@@ -269,7 +274,7 @@ def step_time(
         optimizer=optimizer,
         total=total,
         tokens_per_step=tokens_step,
-        model_flops_per_step=tokens_step * flops_per_token(shape, "palm"),
+        model_flops_per_step=tokens_step * _model_flops(shape),
         gpus=layout.gpus,
         peak_flops=cluster.peak_flops,
     )

@@ -9,7 +9,7 @@ from typing import Any
 from llmplan.inputs.settings import Settings
 from llmplan.io.jsonio import read_json, write_atomic
 from llmplan.io.provenance import TEMPLATE_DIR, build_epoch
-from llmplan.report.charts.plan import frontier_chart, isoflop_chart, sensitivity_chart
+from llmplan.report.charts.plan import frontier_chart, isoflop_chart
 from llmplan.report.context import plan_context
 from llmplan.report.render import html_to_pdf, render_html, safe_svg
 
@@ -31,7 +31,6 @@ def write_scenario_report(
     context["charts"] = {
         "isoflop": safe_svg(isoflop_chart(plan)),
         "frontier": safe_svg(frontier_chart(plan)),
-        "sensitivity": safe_svg(sensitivity_chart(plan)),
     }
     html = render_html(TEMPLATE, context, template_dir=template_dir)
     write_atomic(out_html, html)

@@ -20,12 +20,10 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
-from matplotlib.transforms import Bbox
 
 from llmplan.core.units import format_si
-from llmplan.report.charts.base import PALETTE, figure_to_svg, new_figure
+from llmplan.report.charts.base import PALETTE, Label, figure_to_svg, new_figure, place_labels
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -175,83 +173,12 @@ def _label_groups(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(groups)
 
 
-def _place_labels(fig: Figure, ax, points: pd.DataFrame, colours: dict[str, str]) -> None:
-    """Greedy placement: for each point, the first of a few offsets that overlaps nothing so far."""
-    canvas = FigureCanvasAgg(fig)  # measures text; SVG output later uses its own backend
-    fig.draw_without_rendering()  # runs the constrained layout once ...
-    fig.set_layout_engine("none")  # ... and freezes it, so measured positions stay true
-    renderer = canvas.get_renderer()
-    to_px = ax.transData.transform
-    marker_boxes = []
-    for x, y in zip(points["params"], points["tokens"], strict=True):
-        px, py = to_px((x, y))
-        marker_boxes.append(Bbox.from_extents(px - 3, py - 3, px + 3, py + 3))
-    axes_box = ax.get_window_extent(renderer)
-    legend = ax.get_legend()
-    taken: list[Bbox] = [legend.get_window_extent(renderer)] if legend is not None else []
-    offsets = [
-        (5, 2),
-        (5, -8),
-        (-5, 2),
-        (-5, -8),
-        (4, 7),
-        (4, -13),
-        (-4, 7),
-        (-4, -13),
-        (8, 12),
-        (8, -18),
-        (-8, 12),
-        (-8, -18),
-    ]
-    order = points.sort_values("params").index
-    for i in order:
-        row = points.loc[i]
-        best = None
-        best_overlap = np.inf
-        for dx, dy in offsets:
-            text = ax.annotate(
-                row["label"],
-                (row["params"], row["tokens"]),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                fontsize=6,
-                ha="left" if dx > 0 else "right",
-                va="bottom",
-                color=colours[row["family"]],
-            )
-            box = text.get_window_extent(renderer).expanded(1.02, 1.05)
-            overlap = sum(_area(box, other) for other in (*taken, *marker_boxes))
-            outside = not (
-                axes_box.x0 <= box.x0
-                and box.x1 <= axes_box.x1
-                and axes_box.y0 <= box.y0
-                and box.y1 <= axes_box.y1
-            )
-            overlap += 1e6 if outside else 0.0
-            if overlap < best_overlap:
-                if best is not None:
-                    best[0].remove()
-                best, best_overlap = (text, box), overlap
-            else:
-                text.remove()
-            if overlap == 0:
-                break
-        assert best is not None
-        taken.append(best[1])
-
-
-def _area(a: Bbox, b: Bbox) -> float:
-    w = min(a.x1, b.x1) - max(a.x0, b.x0)
-    h = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return w * h if w > 0 and h > 0 else 0.0
-
-
 def params_tokens_figure(
     table: pd.DataFrame, laws: Sequence[Law], *, tokens_per_param: float = 20.0
 ) -> Figure:
     """Parameters vs training tokens, log-log, with the tokens-per-parameter line and law frontiers."""
     colours = family_colours(table)
-    fig, ax = new_figure(7.5, 6.2)
+    fig, ax = new_figure(7.5, 7.0)
     n_lo, n_hi = 3e7, 1.5e12
     d_lo, d_hi = 1e11, 3e13
     ax.set_xscale("log")
@@ -328,13 +255,13 @@ def params_tokens_figure(
         Line2D([], [], lw=0, marker="^", color="#555555", label="tokens a lower bound (15T+)")
     )
     handles.append(Line2D([], [], lw=0.5, color="#bbbbbb", label="C = 6ND, FLOPs (top labels)"))
-    ax.legend(
+    ax.legend(  # below the axes, off the data
         handles=handles,
-        loc="upper left",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.09),
+        ncols=2,
         fontsize=6.5,
-        frameon=True,
-        framealpha=0.9,
-        edgecolor="none",
+        frameon=False,
     )
     ax.text(
         0.005,
@@ -346,7 +273,16 @@ def params_tokens_figure(
         ha="left",
         va="bottom",
     )
-    _place_labels(fig, ax, points, colours)
+    order = points.sort_values("params")
+    dropped = place_labels(
+        fig,
+        ax,
+        [
+            Label(row.params, row.tokens, row.label, colours[row.family])
+            for row in order.itertuples(index=False)
+        ],
+    )
+    fig.dropped_labels = dropped  # type: ignore[attr-defined]
     return fig
 
 
