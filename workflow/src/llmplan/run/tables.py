@@ -46,6 +46,9 @@ def texts(hp: Hyperparameters) -> dict[str, str]:
         "mfu_method": "MFU counts 6 N + 12 L H Q T FLOPs per token (PaLM, Chowdhery et al. 2022, "
         "App. B) against the dense bf16 peak; the band spans the model's errors on the "
         "published runs it was not fitted on",
+        "mfu_caveat": "The constants describe tuned Megatron-LM-class stacks: LLaMA's published "
+        "throughput (Touvron et al. 2023, s2.4 and Table 15) is about 30% below what the model "
+        "predicts for the same models laid out as the planner would (benchmarks/bench_mfu.py)",
         "calendar_method": "calendar days add interruptions at the rates of published large "
         "runs: " + "; ".join(CALENDAR_SOURCES),
     }
