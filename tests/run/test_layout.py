@@ -95,3 +95,16 @@ def test_pipeline_bubble_is_narayanans_closed_form(hardware, pp, virtual, microb
     )  # fmt: skip
     busy = step.total - step.bubble - step.dp_exposed - step.optimizer
     assert step.bubble / busy == pytest.approx((pp - 1) / (virtual * microbatches))
+
+
+def test_moe_search_uses_expert_parallelism(hardware):
+    from llmplan.arch.shape import ModelShape
+
+    moe = ModelShape(
+        family="moe", n_layers=32, d_model=4096, n_heads=32, n_kv_heads=8, d_ff=14336,
+        vocab=32000, seq_len=4096, experts=8, active_experts=2,
+    )  # fmt: skip
+    cluster = Cluster.from_hardware(hardware["h100-sxm"], 64)
+    layouts = enumerate_layouts(moe, cluster, global_batch=1024)
+    assert {layout.ep for layout in layouts} >= {1, 2, 4, 8}
+    assert all(layout.dp * layout.cp % layout.ep == 0 for layout in layouts)

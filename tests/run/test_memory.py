@@ -121,3 +121,19 @@ def test_llama3_405b_published_layout_fits_80gb(dp):
     )
     assert mem.fits, mem.to_dict()
     assert mem.stage == "first"  # the first stage holds the most micro-batches in flight
+
+
+def test_expert_parallelism_splits_only_the_experts():
+    """An MoE layer's experts split over ep ranks (weights / ep); the optimizer states are
+    sharded over all data-parallel ranks either way (ZeRO-1: each expert over dp / ep copies)."""
+    moe = ModelShape(
+        family="moe", n_layers=32, d_model=4096, n_heads=32, n_kv_heads=8, d_ff=14336,
+        vocab=32000, seq_len=4096, experts=8, active_experts=2,
+    )  # fmt: skip
+    counts = param_counts(moe)
+    experts = 32 * 8 * counts.mlp_per_expert
+    dense = counts.total - experts
+    for ep in (1, 2, 8):
+        mem = memory_per_gpu(moe, Layout(dp=8, ep=ep, zero=1), memory_gb=80, microbatches=1)
+        assert mem.weights == pytest.approx(2 * (dense + experts / ep))
+        assert mem.optimizer == pytest.approx(12 * (dense + experts) / 8)

@@ -5,7 +5,8 @@ parallelism within one NVLink/ICI domain, as Narayanan et al. 2021, arXiv:2104.0
 recommend: "use tensor model parallelism up to degree g when using g-GPU servers"; context
 parallelism only for sequences of 16K tokens or more), and for each the micro-batch size, the
 interleaving depth, the ZeRO stage and the recomputation, with sequence parallelism and fused
-attention on. A layout is kept when it fits memory (:mod:`llmplan.run.memory`) and its
+attention on; for an MoE also the expert-parallel degree, experts split over data-parallel ranks
+(GShard, Lepikhin et al. 2020, arXiv:2006.16668). A layout is kept when it fits memory (:mod:`llmplan.run.memory`) and its
 data-parallel size times its micro-batch does not exceed the global batch (the batch-size law
 caps data parallelism). Step time is :func:`llmplan.run.steptime.step_time` with the calibrated
 constants of :mod:`llmplan.run.mfu`; the fastest layout wins, and among layouts within 1% of it
@@ -88,7 +89,10 @@ def enumerate_layouts(shape: ModelShape, cluster: Cluster, *, global_batch: int)
             if d * c > 1 and cluster.network_bytes_per_s is None and n > cluster.gpus_per_node:
                 continue
             first, middle, last = stage_layers(shape.n_layers, p)
-            for b in MICROBATCHES:
+            eps = [1]
+            if shape.is_moe:  # experts split over data-parallel ranks (Lepikhin et al. 2020)
+                eps = [e for e in _powers_of_two(shape.experts) if (d * c) % e == 0]
+            for b, ep in itertools.product(MICROBATCHES, eps):
                 if d * b > global_batch:
                     continue
                 for v in VIRTUAL_STAGES if p > 1 else (1,):
@@ -101,6 +105,7 @@ def enumerate_layouts(shape: ModelShape, cluster: Cluster, *, global_batch: int)
                                 cp=c,
                                 pp=p,
                                 dp=d,
+                                ep=ep,
                                 microbatch=b,
                                 virtual_stages=v,
                                 zero=zero,
