@@ -10,12 +10,14 @@ The step-time model (:mod:`llmplan.run.steptime`) has two kinds of free constant
 
 They are fitted by least squares on the log of throughput (tokens/s per accelerator, which makes
 MFU and hardware-FLOPs figures comparable: :mod:`llmplan.run.published`) over the ``train`` runs,
-and judged on the ``validation`` runs they never saw. Train runs are one or two per accelerator,
-chosen before looking at errors for being the cleanest statement of each stack: Llama 3 405B on
-8,192 H100 (MFU in model FLOPs, full layout, no recomputation), Megatron-LM's 1T model (full
-recomputation, hardware FLOPs) and Korthikanti et al.'s 530B with 8-way data parallelism
-(selective recomputation, model FLOPs) on A100. Everything else with a published layout on those
-accelerators validates. ``FITTED`` holds the result of :func:`fit` (a test refits and compares).
+and judged on the ``validation`` runs they never saw. Train runs are one per published software
+stack, its largest-scale or cleanest statement: Meta's Llama 3 stack (405B on 8,192 H100, MFU in
+model FLOPs, full layout, no recomputation), Megatron-LM 2021 (the 1T model, full recomputation,
+hardware FLOPs), Megatron-LM 2022 (Korthikanti et al.'s 530B with 8-way data parallelism,
+selective recomputation) and Megatron-LM 2023 as MegaScale measured it (175B on 3,072 A100).
+Every other run with a published layout on those accelerators validates, including two stacks
+the fit never saw (OPT's FSDP, BLOOM's Megatron-DeepSpeed). ``FITTED`` holds the result of
+:func:`fit` (a test refits and compares); ``benchmarks/bench_mfu.py`` prints every error.
 
 Accelerators without a published run borrow the constant of the same silicon (H200 from H100,
 A100 40GB and PCIe boards from A100 80GB) or else the mean of the families, with the band of all
@@ -35,7 +37,7 @@ from scipy.optimize import least_squares
 
 from llmplan.inputs.catalog import Hardware
 from llmplan.run.memory import memory_per_gpu
-from llmplan.run.parallel import RECOMPUTE, Layout
+from llmplan.run.parallel import RECOMPUTE, Layout, stage_layers
 from llmplan.run.published import PublishedRun
 from llmplan.run.published_runs import RUNS, runs
 from llmplan.run.steptime import Cluster, Efficiency, StepTime, step_time
@@ -155,8 +157,6 @@ def candidate_layouts(run: PublishedRun) -> list[Layout]:
 
 
 def _stage_ends(run: PublishedRun) -> tuple[int, int, int]:
-    from llmplan.run.parallel import stage_layers
-
     return stage_layers(run.shape.n_layers, run.pp)
 
 
