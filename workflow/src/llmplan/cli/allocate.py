@@ -212,6 +212,7 @@ def _from_scenario(
     from llmplan.inputs.settings import known_law_ids
     from llmplan.laws.registry import KNOWN_IDS
     from llmplan.plan.architecture import exact_per_token
+    from llmplan.plan.build import resolve_mfu
 
     catalog = load_catalog(Path(args.catalog))
     scenario = load_scenario(
@@ -223,6 +224,7 @@ def _from_scenario(
     ids = list(dict.fromkeys(canonical_id(law_id) for law_id in scenario.laws))
     laws = [get_law(i, tokens_per_param=scenario.tokens_per_param, fitted=fitted) for i in ids]
     primary = laws[ids.index(canonical_id(scenario.primary_law))]
+    scenario = resolve_mfu(scenario, primary)
     return scenario.budget, laws, primary, scenario.constraints, exact_per_token(scenario)
 
 

@@ -35,6 +35,14 @@ MESSAGES: Final = {
     "law.fit.loss_note": N_("loss in the units and on the data of {source}"),
     # the budget
     "budget.mfu_assumed": N_("MFU not stated: assumed {mfu:pct} (config default)."),
+    "budget.mfu_auto_none": N_("MFU auto: no layout fits, so the config default is kept."),
+    "budget.mfu_auto_resolved": N_(
+        "MFU auto: {mfu:pct1}, the calibrated model's value for the fastest layout that fits the "
+        "recommended model ({layout})."
+    ),
+    "budget.mfu_auto": N_(
+        "MFU auto: provisionally {mfu:pct} (config default) until the plan resolves it."
+    ),
     # what-if rows
     "whatif.as_planned": N_("as planned"),
     "whatif.mfu": N_("MFU {mfu:pct}"),

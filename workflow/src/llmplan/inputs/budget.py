@@ -7,6 +7,10 @@ A budget is stated in exactly one of five forms (the scenario contract):
 - ``{hardware, gpu_hours, mfu}``: C = gpu_hours x 3,600 s x peak x mfu;
 - ``{hardware, usd, price_per_hour, mfu}``: gpu_hours = usd / price_per_hour, then as above.
 
+``mfu: auto`` (with hardware) asks for the calibrated MFU of the layout the plan chooses
+(:func:`llmplan.run.training.auto_mfu_budget`); until the plan resolves it, the budget carries the
+config default and ``mfu_auto`` is set.
+
 ``peak`` is the accelerator's dense peak at the training precision: the scenario's
 ``model.precision`` where it states one (fp8 selects the fp8 dense peak), else bf16 where the
 accelerator has it; MFU is
@@ -23,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from llmplan.core.compute import FLOPS_PER_PF_DAY, HOURS_PER_DAY, SECONDS_PER_HOUR
@@ -81,6 +85,7 @@ class Budget:
     notes: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     #: Precision whose dense peak the budget uses (None: the hardware's training precision).
     precision: str | None = None
+    mfu_auto: bool = False
 
     soft: bool = False
 
@@ -173,6 +178,7 @@ class Budget:
             "peak_tflops_dense": hw.peak_flops_at(self.precision) / 1e12 if hw else None,
             "count": self.count,
             "mfu": self.mfu,
+            "mfu_auto": self.mfu_auto,
             "gpu_hours": self.gpu_hours,
             "days": self.days,
             "price_per_hour": self.price_per_hour,
@@ -317,8 +323,9 @@ def resolve_budget(
             raise unknown_choice(where.at("hardware"), "hardware id", spec["hardware"], hardware)
         hw = hardware[spec["hardware"]]
     mfu = None
-    if "mfu" in spec:
-        mfu_expected = "model FLOPs utilisation as a fraction, 0 < mfu <= 1 (0.4 for 40%)"
+    auto = spec.get("mfu") == "auto"  # hardware is required above, like any mfu
+    if "mfu" in spec and not auto:
+        mfu_expected = "model FLOPs utilisation as a fraction, 0 < mfu <= 1 (0.4 for 40%), or auto"
         try:
             mfu = parse_quantity(spec["mfu"], where.at("mfu"), kind="number")
         except InputError as err:  # zero, negative, NaN or unreadable: same expectation
@@ -328,7 +335,7 @@ def resolve_budget(
     notes: list[dict[str, Any]] = []
     if hw is not None and mfu is None:
         mfu = assumptions.mfu
-        notes.append(message("budget.mfu_assumed", mfu=mfu))
+        notes.append(message("budget.mfu_auto" if auto else "budget.mfu_assumed", mfu=mfu))
     count = parse_quantity(spec["count"], where.at("count")) if "count" in spec else None
     if count is not None and count != math.floor(count):
         raise InputError(
@@ -361,7 +368,7 @@ def resolve_budget(
         raise InputError(
             where, f"the budget comes to {flops!r} FLOPs", expected="a finite positive budget"
         )
-    return budget_from_flops(
+    budget = budget_from_flops(
         flops,
         form=form,
         hardware=hw,
@@ -374,3 +381,4 @@ def resolve_budget(
         precision=precision,
         soft=bool(spec.get("soft", False)),
     )
+    return replace(budget, mfu_auto=True) if auto else budget

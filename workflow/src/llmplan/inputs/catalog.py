@@ -42,6 +42,34 @@ class Hardware:
     price_per_hour: dict[str, Any] | None = None
     verification: str = "verified"
     notes: str = ""
+    gpus_per_node: int | None = None
+    intra_node_gbs: float | None = None
+    intra_node_convention: str = "bidirectional"
+    network_gbps: float | None = None
+    network_convention: str = "unidirectional"
+    interconnect_source: str = ""
+    interconnect_verification: str = "estimate"
+    interconnect_notes: str = ""
+
+    @property
+    def intra_node_bytes_per_s(self) -> float | None:
+        """NVLink/ICI bandwidth per accelerator and direction, bytes/s (None: unknown).
+
+        NVIDIA's NVLink headline sums both directions (A100: 12 links x 50 GB/s = 600 GB/s, 300
+        per direction), so a bidirectional figure is halved.
+        """
+        if self.intra_node_gbs is None:
+            return None
+        halve = 2.0 if self.intra_node_convention == "bidirectional" else 1.0
+        return self.intra_node_gbs * 1e9 / halve
+
+    @property
+    def network_bytes_per_s(self) -> float | None:
+        """Scale-out network bandwidth per accelerator and direction, bytes/s (None: unknown)."""
+        if self.network_gbps is None:
+            return None
+        halve = 2.0 if self.network_convention == "bidirectional" else 1.0
+        return self.network_gbps * 1e9 / 8.0 / halve
 
     @property
     def training_precision(self) -> str:

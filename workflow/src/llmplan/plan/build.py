@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Final
 
 import numpy as np
 
+from llmplan.arch.shape import ModelShape
 from llmplan.core.compute import tokens_for_flops
 from llmplan.core.intervals import INTERVAL_TEXT
 from llmplan.inputs.budget import Budget
@@ -33,6 +35,7 @@ from llmplan.plan.decide import PerToken, decide
 from llmplan.plan.memory import memory_plan
 from llmplan.plan.risks import comparable_model, laws_range, risks
 from llmplan.plan.whatif import what_if
+from llmplan.run.training import auto_mfu_budget, plan_training_run
 
 #: Range of compute over which frontiers are drawn, FLOPs.
 FRONTIER_FLOPS: Final = (1e18, 1e27)
@@ -134,6 +137,20 @@ def curves(flops: float, laws: Sequence[Law]) -> dict[str, Any]:
     return out
 
 
+def resolve_mfu(scenario: Scenario, primary: Law) -> Scenario:
+    """The scenario with ``mfu: auto`` resolved to the calibrated MFU of the layout that trains the
+    primary law's model (:func:`llmplan.run.training.auto_mfu_budget`); unchanged otherwise."""
+    if not scenario.budget.mfu_auto:
+        return scenario
+    resolved = auto_mfu_budget(
+        scenario.budget,
+        lambda c: tuple(float(x) for x in primary.optimal(c)),  # type: ignore[return-value]
+        assumptions=scenario.assumptions,
+        spec=scenario.model,
+    )
+    return replace(scenario, budget=resolved)
+
+
 def build_plan(
     scenario: Scenario,
     catalog: Catalog,
@@ -143,7 +160,6 @@ def build_plan(
     inference_loss_tolerance: float,
 ) -> dict[str, Any]:
     """The plan of a scenario as a JSON-ready dict (the content of ``plan.json``)."""
-    budget = scenario.budget
     law_ids = list(dict.fromkeys(canonical_id(law_id) for law_id in scenario.laws))
     laws = [
         get_law(law_id, tokens_per_param=scenario.tokens_per_param, fitted=fitted)
@@ -151,6 +167,8 @@ def build_plan(
     ]
     primary_id = canonical_id(scenario.primary_law)
     primary = laws[law_ids.index(primary_id)]
+    scenario = resolve_mfu(scenario, primary)
+    budget = scenario.budget
     per_token = exact_per_token(scenario)
     decided = plan_budget(
         budget,
@@ -203,5 +221,12 @@ def build_plan(
     }
     plan["architecture"] = plan_architecture(
         scenario, catalog, laws=laws, params=plan["recommendation"]["params"]
+    )
+    rec = plan["recommendation"]
+    plan["training_run"] = plan_training_run(
+        budget,
+        rec["params"],
+        rec["tokens"],
+        shape=ModelShape.from_dict(plan["architecture"]["shape"]),
     )
     return plan
