@@ -7,10 +7,10 @@
 #
 # Debian 12's SLURM 22.05 (slurmctld, slurmd, slurm-client) and munge, installed with apt-get if
 # missing (needs root). munged, slurmctld and slurmd run directly, each with its pid file, log and
-# state under DIR: nothing is written to /etc, /run or /var. One node (this host's short name,
-# its CPUs, its memory less 1 GiB) in one partition, `debug`. Accounting is off, so `sacct` does
-# not work here: the Snakemake plugin must be told `--slurm-status-command squeue`
-# (profiles/slurm-ci/), which sees finished jobs for MinJobAge=300 s.
+# state under DIR: the cluster writes nothing to /etc, /run or /var. One node (this host's short
+# name, its CPUs, its memory less 1 GiB) in one partition, `debug`. Accounting is off, so `sacct`
+# does not work here: the Snakemake plugin must be told `--slurm-status-command squeue` (as
+# run.sh does), which sees finished jobs for MinJobAge=300 s.
 #
 # Environment: SLURMCTLD_PORT (6817), SLURMD_PORT (6818), SLURM_PARTITION (debug),
 # SLURM_READY_TIMEOUT (60 s).
