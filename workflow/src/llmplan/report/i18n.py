@@ -114,6 +114,11 @@ class Language:
         text = ("；" if self.code == "zh" else "; ").join(c.rstrip(".。") for c in clauses)
         return text + ("。" if self.code == "zh" else ".")
 
+    @property
+    def comma(self) -> str:
+        """The comma between phrases: ", " or "，"."""
+        return "，" if self.code == "zh" else ", "
+
     def items(self, names: Iterable[str]) -> str:
         """A list of names: "a, b" in English, "a、b" in Chinese."""
         return ("、" if self.code == "zh" else ", ").join(names)
