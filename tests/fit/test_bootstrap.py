@@ -95,7 +95,7 @@ def test_memory_does_not_grow_with_points_times_starts():
 
 
 def test_bootstrap_memory_does_not_grow_with_points_times_resamples():
-    n, d, loss = _curves(40, 50)  # 4,000 points
+    n, d, loss = _curves(20, 50)  # 2,000 points: weights of 524 resamples per block
     best = fit_grid(n, d, loss).theta
 
     def run(resamples: int) -> int:
@@ -103,6 +103,6 @@ def test_bootstrap_memory_does_not_grow_with_points_times_resamples():
             lambda: bootstrap_fits(n, d, loss, best, n_resamples=resamples, exact_cells=0)
         )
 
-    some, many = run(2_000), run(8_000)
+    some, many = run(1_100), run(4_400)
     assert some < 3 * WEIGHT_CELLS * 8  # weights of at most two blocks alive, and small arrays
-    assert many < some + 6_000 * 5 * 8 * 4  # grows by the outputs only, not by 8,000 x 4,000
+    assert many < some + 3_300 * 5 * 8 * 4  # grows by the outputs only, not by 4,400 x 2,000

@@ -98,7 +98,7 @@ def _approach2_bias(runs: Any, frontier: Any, parametric: Any) -> dict[str, Any]
             "Fitted to the approach-3 law's own noiseless losses at these runs' sizes, the "
             f"IsoFLOP parabolas put N_opt up to {10**worst - 1:.1%} from the law's true minimum "
             f"and give a = {bias['a_parabola']:.3f} where the law has a = {bias['a_law']:.3f}: "
-            "the bias of approach 2 itself on this design (Czech et al. 2026, arXiv:2603.22339)."
+            "the bias of approach 2 itself on this design."
         )
     return bias
 
