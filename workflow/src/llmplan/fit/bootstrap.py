@@ -95,22 +95,39 @@ def bootstrap_fits(
     # every resample starts at theta*, where the point-wise terms are shared: a resample's f, g
     # and H there are weighted sums of them (one matrix product instead of a pass over cells)
     terms = point_sums(start, data)
-    huber_at_start = point_huber(start, data)
     _, h_star = assemble(terms.sum(axis=0)[None, :])
     chol, pd = cholesky(h_star)
     exact = n * n_resamples <= exact_cells or not pd[0]
+    if exact:
+        huber_at_start = point_huber(start, data)
+    else:  # the one-step needs only each point's gradient (a, b, e, alpha, beta)
+        c, cp1, cp1x, cp2, cp2y = (terms[:, k] for k in (0, 1, 2, 4, 5))
+        grads = np.column_stack([cp1, cp2, c - cp1 - cp2, -cp1x, -cp2y])
     for lo in range(0, n_resamples, block):
         hi = min(lo + block, n_resamples)
         weights = resample_weights(rng, n, hi - lo)
-        g0, h0 = assemble(weights @ terms)
         if exact:
+            g0, h0 = assemble(_weighted(weights, terms))
             theta0 = np.repeat(start[None, :], hi - lo, axis=0)
             res = batched_newton(
-                theta0, data, weights, mu_start=_MU_BOOT, initial=(weights @ huber_at_start, g0, h0)
+                theta0,
+                data,
+                weights,
+                mu_start=_MU_BOOT,
+                initial=(_weighted(weights, huber_at_start), g0, h0),
             )
             thetas[lo:hi], converged[lo:hi] = res.theta, res.converged
         else:
-            steps = backward(np.repeat(chol, hi - lo, 0), forward(np.repeat(chol, hi - lo, 0), g0))
-            thetas[lo:hi] = start[None, :] - steps
+            factor = np.repeat(chol, hi - lo, axis=0)
+            thetas[lo:hi] = start[None, :] - backward(
+                factor, forward(factor, _weighted(weights, grads))
+            )
             converged[lo:hi] = True
     return BootstrapResult(thetas, converged, "refit" if exact else "one-step")
+
+
+def _weighted(weights: FloatArray, values: FloatArray) -> FloatArray:
+    """weights @ values without BLAS threads (numpy's own loops; one thread, as fast here)."""
+    if values.ndim == 1:
+        return np.einsum("kn,n->k", weights, values)
+    return np.einsum("kn,nj->kj", weights, values)

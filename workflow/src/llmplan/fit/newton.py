@@ -35,6 +35,7 @@ _MU_CEIL: Final = 1e12  # above this, a start has stalled
 _MU_UP: Final = 8.0
 _MU_DOWN: Final = 0.25
 _PD_RTOL: Final = 1e-14  # a pivot below this times the largest diagonal: not positive definite
+_FEW: Final = 32  # up to this many rows, eigen-decompositions; beyond, batched Cholesky
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def batched_newton(
     ftol: float = NEWTON_FTOL,
     mu_start: float = _MU_START,
     initial: tuple[FloatArray, FloatArray, FloatArray] | None = None,
+    merge_tol: float | None = None,
 ) -> BatchResult:
     """Damped Newton (Levenberg-Marquardt) on every row of theta0 at once.
 
@@ -65,6 +67,10 @@ def batched_newton(
     gradient is negligible). ``mu_start`` is the first damping relative to the Hessian's
     scale (small when the starts are already near a minimum). ``initial`` is
     (f, g, H) at theta0 when the caller has them.
+
+    With ``merge_tol``, a row that comes within ``merge_tol`` (largest coordinate difference) of a
+    converged row without being below it has collapsed into the same basin: it takes that row's
+    minimum and stops (many starts, one basin, one descent to finish).
     """
     theta = np.array(theta0, dtype=float)
     m = theta.shape[0]
@@ -83,18 +89,12 @@ def batched_newton(
         idx = np.flatnonzero(active)
         if idx.size == 0:
             break
-        hi, gi = h[idx], g[idx]
-        chol, pd = cholesky(hi)
-        with np.errstate(over="ignore", invalid="ignore"):
-            predicted = 0.5 * np.sum(forward(chol, gi) ** 2, axis=1)
-        done = pd & (predicted <= ftol * np.abs(f[idx]))
+        step, done = _steps(h[idx], g[idx], mu[idx], ftol * np.abs(f[idx]))
         converged[idx[done]] = True
         active[idx[done]] = False
-        keep = ~done
-        idx, hi, gi = idx[keep], hi[keep], gi[keep]
+        idx, step = idx[~done], step[~done]
         if idx.size == 0:
             break
-        step = lm_steps(hi, gi, mu[idx])
         trial = theta[idx] + step
         w = None if weights is None else weights[idx]
         ok_step = np.isfinite(trial).all(axis=1)
@@ -119,9 +119,58 @@ def batched_newton(
         active[done_small] = False
         stalled = rej[mu[rej] > _MU_CEIL]
         active[stalled] = False
+        if merge_tol is not None:
+            _merge(theta, f, g, converged, active, merge_tol)
     # a stalled row is converged when no direction could lower f: its gradient is negligible
     converged |= ~active & (np.abs(g).max(axis=1) <= 1e3 * gtol)
     return BatchResult(theta, f, g, converged, iteration)
+
+
+def _steps(
+    h: FloatArray, g: FloatArray, mu: FloatArray, tol: FloatArray
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Levenberg-Marquardt steps, and which rows are converged: H positive definite and the
+    full Newton step's predicted decrease g^T H^-1 g / 2 at most ``tol``.
+
+    Up to :data:`_FEW` rows, one eigen-decomposition each serves both; beyond, the factorisations
+    over all rows are cheaper.
+    """
+    if h.shape[0] > _FEW:
+        chol, pd = cholesky(h)
+        with np.errstate(over="ignore", invalid="ignore"):
+            predicted = 0.5 * np.sum(forward(chol, g) ** 2, axis=1)
+        done = pd & (predicted <= tol)
+        return lm_steps(h, g, mu), done
+    lam, vec = np.linalg.eigh(h)
+    gv = np.einsum("mij,mi->mj", vec, g)
+    scale = np.abs(np.diagonal(h, axis1=1, axis2=2)).max(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        predicted = 0.5 * np.sum(gv * gv / lam, axis=1)
+        damp = np.maximum(mu * scale, _MU_FLOOR)
+        step = -np.einsum("mij,mj->mi", vec, gv / (np.abs(lam) + damp[:, None]))
+    pd = lam[:, 0] > _PD_RTOL * scale
+    return step, pd & (predicted <= tol)
+
+
+def _merge(
+    theta: FloatArray,
+    f: FloatArray,
+    g: FloatArray,
+    converged: NDArray[np.bool_],
+    active: NDArray[np.bool_],
+    tol: float,
+) -> None:
+    """Stop active rows within ``tol`` of a converged row whose f they do not beat (in place)."""
+    act, done = np.flatnonzero(active), np.flatnonzero(converged)
+    if act.size == 0 or done.size == 0:
+        return
+    dist = np.abs(theta[act][:, None, :] - theta[done][None, :, :]).max(axis=2)
+    nearest = done[dist.argmin(axis=1)]
+    merged = (dist.min(axis=1) <= tol) & (f[act] >= f[nearest])
+    rows, into = act[merged], nearest[merged]
+    theta[rows], f[rows], g[rows] = theta[into], f[into], g[into]
+    converged[rows] = True
+    active[rows] = False
 
 
 def lm_steps(h: FloatArray, g: FloatArray, mu: FloatArray) -> FloatArray:

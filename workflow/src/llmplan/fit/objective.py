@@ -64,10 +64,12 @@ def predict_log_loss(theta: ArrayLike, params: ArrayLike, tokens: ArrayLike) -> 
 
 
 #: Cells (parameter vectors x points) evaluated per block: every temporary array of
-#: :func:`evaluate` holds at most this many numbers (128 KiB), whatever the number of points or
+#: :func:`evaluate` holds at most this many numbers (64 KiB), whatever the number of points or
 #: parameter vectors, so memory does not grow with their product and a block's temporaries stay
-#: in a core's cache (twice as fast as 4x larger blocks on this machine).
-MAX_CELLS: Final = 1 << 14
+#: in a core's cache (twice as fast as 8x larger blocks on this machine). Below 9,216 cells
+#: OpenBLAS runs a matrix-vector product on one thread (its gemv threshold, 2304 x 4): threads
+#: only add overhead at this size, and on a shared machine they made the fit 4x slower.
+MAX_CELLS: Final = 1 << 13
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,8 @@ def parabola_vertex(
     w = np.ones((1, logn.size)) if weights is None else weights
     t = logn - float(logn.mean())  # centring keeps the normal equations well conditioned
     one = np.ones_like(t)
-    moments = w @ np.stack([t**4, t**3, t**2, t, one, t**2 * loss, t * loss, loss], axis=1)
+    features = np.stack([t**4, t**3, t**2, t, one, t**2 * loss, t * loss, loss], axis=1)
+    moments = np.einsum("kn,nj->kj", w, features)  # numpy's loops: no BLAS threads
     s4, s3, s2, s1, s0, y2, y1, y0 = moments.T
     xtwx = np.stack(
         [np.stack([s4, s3, s2], -1), np.stack([s3, s2, s1], -1), np.stack([s2, s1, s0], -1)], 1

@@ -60,6 +60,10 @@ REACHED_RTOL: Final = 1e-6
 #: 240 Chinchilla points the best 450 already reach the global optimum from over 250 starts.
 DEFAULT_FOLLOW: Final = 900
 
+#: Profile starts whose Newton paths come within this distance (largest coordinate of theta) of
+#: a converged start's minimum, without being below it, are merged into it.
+MERGE_TOL: Final = 1e-3
+
 #: Above this many points, the profile screen (which only chooses starts) uses this many evenly
 #: spaced points; the Newton runs use all of them.
 SCREEN_POINTS: Final = 16_384
@@ -166,7 +170,9 @@ def fit_grid(
         axes = (GRID_A, GRID_B, GRID_E, GRID_ALPHA, GRID_BETA) if starts is None else None
         refine = DEFAULT_REFINE if n_refine is None else n_refine
     n_starts = theta0.shape[0]
-    batch = batched_newton(theta0[follow], data)
+    # profile starts that collapse into one basin finish as one (the exhaustive grid keeps all)
+    merge = MERGE_TOL if method == "profile" and starts is None else None
+    batch = batched_newton(theta0[follow], data, merge_tol=merge)
     final_theta = theta0.copy()
     final_f = f0.copy()
     final_theta[follow] = batch.theta
