@@ -78,7 +78,7 @@ def _peak_bytes(run) -> int:
 
 def test_memory_does_not_grow_with_points_times_starts():
     """Peak allocation of an evaluation: the blocks plus O(points) and O(starts) arrays, never
-    points x starts (32 MB per array for the 20,000 x 200 case below if held at once)."""
+    points x starts (16 MB per array for the 16,000 x 128 case below if held at once)."""
     rng = np.random.default_rng(0)
 
     def case(m: int, n: int) -> int:
@@ -88,10 +88,10 @@ def test_memory_does_not_grow_with_points_times_starts():
         theta = np.tile([6.0, 7.0, 0.5, 0.35, 0.37], (m, 1))
         return _peak_bytes(lambda: evaluate(theta, data, None))
 
-    small, large = case(20, 2_000), case(200, 20_000)  # 100x the cells
-    assert large < 30 * MAX_CELLS * 8  # a few dozen blocks' worth at most
-    assert large < 0.1 * 200 * 20_000 * 8  # a tenth of one points x starts array
-    assert large < 2 * small + 200 * 25 * 8 * 4  # grows by the per-start outputs only
+    small, large = case(16, 2_000), case(128, 16_000)  # 64x the cells
+    assert large < 60 * MAX_CELLS * 8  # a few dozen blocks' worth at most
+    assert large < 0.15 * 128 * 16_000 * 8  # a fraction of one points x starts array
+    assert large < 2 * small + 128 * 25 * 8 * 4  # grows by the per-start outputs only
 
 
 def test_bootstrap_memory_does_not_grow_with_points_times_resamples():

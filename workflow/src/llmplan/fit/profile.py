@@ -17,7 +17,8 @@ one small matrix product per block of points.
 
 Each grid point (alpha, beta, E, A, B) is then scored with the exact Huber objective, and the
 search follows the local minima of this profile over the (alpha, beta) grid (one start per
-basin of the profile) plus its best points: the 180 (a, b, e) starts Hoffmann's grid pairs with
+basin of the profile), its best points and the best point on each edge of the grid (towards
+minima where an exponent leaves the grid): the 180 (a, b, e) starts Hoffmann's grid pairs with
 each (alpha, beta) collapse to the one (E, A, B) that fits best there.
 """
 
