@@ -16,6 +16,7 @@ losses dropped), else on a synthetic IsoFLOP sweep.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -59,12 +60,16 @@ def plain_loop(n, d, loss, starts) -> tuple[float, float]:
     return time.perf_counter() - t0, float(best)
 
 
+CPU: list[float] = []  # process CPU seconds of every timed run (threads included)
+
+
 def timed(run: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
     times, out = [], None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = run()
         times.append(time.perf_counter() - t0)
+        CPU.append(time.process_time() - c0)
     return times, out
 
 
@@ -97,6 +102,9 @@ def main() -> None:
     )
     print("after: " + show("search", t_grid) + "; " + show(f"{args.bootstrap} bootstraps", t_boot))
     print("after: " + show("search + bootstraps", t_total))
+    cpu = [a + b for a, b in zip(CPU[: args.repeat], CPU[args.repeat :], strict=True)]
+    print("after: " + show("search + bootstraps, process CPU time", cpu))
+    print(f"load average while timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"after: objective {grid.objective!r}")
 
     if not args.no_before:
