@@ -148,12 +148,17 @@ def fit_grid(
     data = make_data(params, tokens, losses, delta=delta)
     if method not in ("profile", "grid"):
         raise InputError(Where("fit", field="method"), f"'{method}'", expected="profile or grid")
+    profile = None
     if method == "profile" and starts is None:
         # the screen only chooses starts; on many points, evenly spaced points of them suffice
         screen = data
         if data.size > SCREEN_POINTS:
             screen = data.subset(np.linspace(0, data.size - 1, SCREEN_POINTS).astype(np.intp))
-        theta0, f0 = profile_starts(screen)
+        profile = profile_starts(screen)
+        if not np.isfinite(profile[1]).any():
+            profile = None  # no usable profile point (overflow everywhere): Hoffmann's grid
+    if profile is not None:
+        theta0, f0 = profile
         follow = basin_starts(f0, (len(PROFILE_AXIS), len(PROFILE_AXIS)))
         axes = (None, None, None, PROFILE_AXIS, PROFILE_AXIS)
         refine = 0 if n_refine is None else n_refine
@@ -171,7 +176,7 @@ def fit_grid(
         refine = DEFAULT_REFINE if n_refine is None else n_refine
     n_starts = theta0.shape[0]
     # profile starts that collapse into one basin finish as one (the exhaustive grid keeps all)
-    merge = MERGE_TOL if method == "profile" and starts is None else None
+    merge = MERGE_TOL if profile is not None else None
     batch = batched_newton(theta0[follow], data, merge_tol=merge)
     final_theta = theta0.copy()
     final_f = f0.copy()
@@ -205,7 +210,7 @@ def fit_grid(
     return GridFit(
         theta=theta,
         objective=f_best,
-        method=method if starts is None else "starts",
+        method="profile" if profile is not None else ("grid" if starts is None else "starts"),
         n_starts=int(n_starts),
         n_followed=int(followed.sum()),
         n_reached_best=int(reached.sum()),
