@@ -13,6 +13,7 @@ its peak resident memory (``resource.getrusage``, ru_maxrss), so the numbers do 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -42,16 +43,17 @@ def child(rows: int, bootstrap: int) -> None:
         path = Path(tmp) / "runs.csv"
         frame.to_csv(path, index=False)
         size_mb = path.stat().st_size / 2**20
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         runs = read_runs(path)
         t1 = time.perf_counter()
         doc = fit_all(runs, approach="all", n_bootstrap=bootstrap, seed=0, budgets=DEFAULT_BUDGETS)
         text = dumps(doc)
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10  # KiB on Linux
     print(
         f"{len(runs):>7,} rows ({size_mb:.1f} MB CSV): read {t1 - t0:.2f} s, fit {t2 - t1:.2f} s, "
-        f"total {t2 - t0:.2f} s; peak RSS {peak:.0f} MiB; fit.json {len(text) / 2**20:.1f} MB"
+        f"total {t2 - t0:.2f} s (process CPU {c2 - c0:.2f} s; load {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cores); peak RSS {peak:.0f} MiB; fit.json {len(text) / 2**20:.1f} MB"
     )
     print(
         f"         approach 3: objective {doc['objective']:.6g}, alpha {doc['alpha']:.4f}, "

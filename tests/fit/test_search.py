@@ -99,3 +99,18 @@ def test_search_methods_and_bad_starts():
         fit_grid(n, d, loss, method="nelder-mead")
     with pytest.raises(InputError, match="5 values"):
         fit_grid(n, d, loss, starts=[[1.0, 2.0]])
+
+
+def test_many_points_descend_on_a_screen_first(monkeypatch):
+    """Above SCREEN_POINTS the starts descend on evenly spaced points first; the optimum on all
+    points is the one the plain search finds."""
+    import llmplan.fit.search as search
+    from llmplan.fit.synthetic import synthetic_checkpoints
+
+    law = dict(E=1.8172, A=482.01, B=2085.43, alpha=0.3478, beta=0.3658)
+    runs = synthetic_checkpoints(law, np.logspace(7, 9.5, 30), [10, 40], 40, noise_sd=0.01, seed=2)
+    n, d, loss = arrays(runs)  # 2,400 points
+    plain = fit_grid(n, d, loss)
+    monkeypatch.setattr(search, "SCREEN_POINTS", 300)
+    screened = search.fit_grid(n, d, loss)
+    assert abs(screened.objective - plain.objective) <= RTOL * plain.objective

@@ -68,6 +68,10 @@ MERGE_TOL: Final = 1e-3
 #: spaced points; the Newton runs use all of them.
 SCREEN_POINTS: Final = 16_384
 
+#: ... and the Newton descents run on those points first; the best this many distinct minima
+#: found there are then followed on all points.
+LARGE_FOLLOW: Final = 3
+
 #: Distinct minima handed to L-BFGS-B after the batched stage.
 DEFAULT_REFINE: Final = 8
 
@@ -149,9 +153,9 @@ def fit_grid(
     if method not in ("profile", "grid"):
         raise InputError(Where("fit", field="method"), f"'{method}'", expected="profile or grid")
     profile = None
+    screen = data
     if method == "profile" and starts is None:
         # the screen only chooses starts; on many points, evenly spaced points of them suffice
-        screen = data
         if data.size > SCREEN_POINTS:
             screen = data.subset(np.linspace(0, data.size - 1, SCREEN_POINTS).astype(np.intp))
         profile = profile_starts(screen)
@@ -175,13 +179,15 @@ def fit_grid(
         axes = (GRID_A, GRID_B, GRID_E, GRID_ALPHA, GRID_BETA) if starts is None else None
         refine = DEFAULT_REFINE if n_refine is None else n_refine
     n_starts = theta0.shape[0]
-    # profile starts that collapse into one basin finish as one (the exhaustive grid keeps all)
-    merge = MERGE_TOL if profile is not None else None
-    batch = batched_newton(theta0[follow], data, merge_tol=merge)
     final_theta = theta0.copy()
     final_f = f0.copy()
-    final_theta[follow] = batch.theta
-    final_f[follow] = batch.f
+    if profile is not None and screen is not data:
+        final_theta[follow], final_f[follow] = _descend_large(theta0[follow], screen, data)
+    else:
+        # profile starts that collapse into one basin finish as one (the exhaustive grid keeps all)
+        merge = MERGE_TOL if profile is not None else None
+        batch = batched_newton(theta0[follow], data, merge_tol=merge)
+        final_theta[follow], final_f[follow] = batch.theta, batch.f
     followed = np.zeros(n_starts, dtype=bool)
     followed[follow] = True
     for k in _distinct_best(final_f, refine):
@@ -220,6 +226,21 @@ def fit_grid(
         final_theta=final_theta,
         final_objective=final_f,
     )
+
+
+def _descend_large(
+    starts: FloatArray, screen: HuberData, data: HuberData
+) -> tuple[FloatArray, FloatArray]:
+    """Newton from every start on the screening points, then on all points from the
+    :data:`LARGE_FOLLOW` best distinct minima found there; the others' ends are scored on all
+    points. Returns end points and their full-data objectives."""
+    pre = batched_newton(starts, screen, merge_tol=MERGE_TOL)
+    keep = _distinct_best(np.where(np.isfinite(pre.f), pre.f, np.inf), LARGE_FOLLOW)
+    theta = pre.theta.copy()
+    f, _, _ = evaluate(theta, data, None, derivatives=False)
+    batch = batched_newton(theta[keep], data, merge_tol=MERGE_TOL)
+    theta[keep], f[keep] = batch.theta, batch.f
+    return theta, f
 
 
 def _distinct_best(f: FloatArray, count: int) -> list[int]:
