@@ -153,20 +153,20 @@ def validate_runs(
 def _numeric(values: pd.Series, *, source: str, name: str, header_lines: int) -> pd.Series:
     raw = values.reset_index(drop=True)
     numbers = pd.to_numeric(raw, errors="coerce").astype(float)
-    for k in range(len(raw)):
-        value = numbers.iloc[k]
-        if np.isfinite(value) and value > 0:
-            continue
-        where = Where(source, entry=f"row {k + 1}", field=name, line=k + 1 + header_lines)
-        text = raw.iloc[k]
-        if pd.isna(text) or str(text).strip() == "":
-            raise InputError(where, "the value is empty", expected="a positive number")
-        if np.isnan(value) and str(text).strip().lower() not in {"nan", "+nan", "-nan"}:
-            raise InputError(where, f"'{text}' is not a number", expected="a positive number")
-        if not np.isfinite(value):
-            raise InputError(where, f"'{text}' is not finite", expected="a positive finite number")
-        raise InputError(where, f"{text} is not positive", expected="a positive number")
-    return numbers
+    good = np.isfinite(numbers.to_numpy()) & (numbers.to_numpy() > 0)
+    if good.all():  # the usual case, without a Python loop over the rows
+        return numbers
+    k = int(np.flatnonzero(~good)[0])  # the first bad row
+    value = numbers.iloc[k]
+    where = Where(source, entry=f"row {k + 1}", field=name, line=k + 1 + header_lines)
+    text = raw.iloc[k]
+    if pd.isna(text) or str(text).strip() == "":
+        raise InputError(where, "the value is empty", expected="a positive number")
+    if np.isnan(value) and str(text).strip().lower() not in {"nan", "+nan", "-nan"}:
+        raise InputError(where, f"'{text}' is not a number", expected="a positive number")
+    if not np.isfinite(value):
+        raise InputError(where, f"'{text}' is not finite", expected="a positive finite number")
+    raise InputError(where, f"{text} is not positive", expected="a positive number")
 
 
 def read_runs(
