@@ -47,7 +47,7 @@ ARCH_MESSAGES: Final = {
         "6.7B-175B, LLaMA 7B/13B, Llama 3 8B and 405B) and 64 up to 1B, 8 key/value heads, "
         "Meta's FFN rule (2/3 x 4d x 1.3, rounded up to multiple_of); among shapes within a "
         "factor sqrt(2) of that aspect ratio, the one whose exact N is nearest the target. Kaplan "
-        "et al. 2020 (s3.1) found loss within 3% over a factor 40 of aspect ratios, so the shape "
+        "et al. 2020 (s3.1) found loss within 3% across a factor 40 of aspect ratios, so the shape "
         "matters for speed, not loss."
     ),
     "arch.shape_rule.hf": N_("As stated in {config}."),

@@ -41,7 +41,7 @@ HOURS_LOST_PER_INTERRUPTION: Final = (10 / 60, 17 / 60, 30 / 60)
 SOURCE_FINDINGS: Final = (
     (
         "Llama Team 2024, arXiv:2407.21783, s3.3.4",
-        N_("466 interruptions in 54 days, >90% effective time"),
+        N_("466 interruptions in 54 days, effective time >90%"),
     ),
     (
         "Jiang et al. 2024 (MegaScale), arXiv:2402.15627, s6.2-6.3",

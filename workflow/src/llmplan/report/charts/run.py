@@ -35,6 +35,8 @@ def _short(layout: Mapping[str, Any], lang: Language) -> str:
     if layout["cp"] > 1:
         parts.append(f"CP{layout['cp']}")
     parts += [f"PP{layout['pp']}", f"DP{layout['dp']}"]
+    if layout.get("ep", 1) > 1:
+        parts.append(f"EP{layout['ep']}")
     if layout["virtual_stages"] > 1:
         parts.append(f"v{layout['virtual_stages']}")
     parts.append(f"mb{layout['microbatch']}")
