@@ -146,7 +146,7 @@ def plan_context(
         "decision": decision,
         "basis": lang.join(lang.message(item) for item in rec["basis"]),
         "law_name": names[plan["primary_law"]],
-        "model_sentence": _capitalised(plan["architecture"]["headline"]),
+        "model_sentence": _capitalised(lang.text(plan["architecture"], "headline")),
         "primary": primary,
         "rows": rows,
         "why": list(

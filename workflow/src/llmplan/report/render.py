@@ -44,10 +44,21 @@ def environment(template_dir: Path | str = TEMPLATE_DIR, lang: str = "en") -> ji
     chosen = language(lang)
     env.install_gettext_translations(chosen.translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(filters(chosen))
+    # texts a plan generated, in this language (llmplan.core.messages)
+    env.filters["text"] = chosen.text
+    env.filters["message"] = chosen.message
+    env.filters["sentences"] = functools.partial(_joined, chosen.formats["sentences"])
+    env.filters["series"] = functools.partial(_joined, chosen.formats["list"])
+    env.globals["gap"] = chosen.formats["sentences"](["", ""])
     env.globals["lang"] = chosen.code
     env.globals["html_lang"] = chosen.locale.replace("_", "-")
     env.globals["page_counter"] = Markup(page_counter(chosen.gettext(PAGE_OF)))
     return env
+
+
+def _joined(join: Any, parts: Any) -> Markup:
+    """``parts`` joined as ``join`` joins sentences, escaping any part that is not markup."""
+    return Markup(join([Markup.escape(part) for part in parts]))
 
 
 #: The page footer: {page} and {pages} become the CSS counters.

@@ -43,7 +43,7 @@ def write_scenario_report(
                 "frontier": safe_svg(frontier_chart(plan, lang)),
             }
             if plan.get("training_run"):
-                context["charts"]["run_memory"] = safe_svg(memory_chart(plan["training_run"]))
+                context["charts"]["run_memory"] = safe_svg(memory_chart(plan["training_run"], lang))
         html = render_html(TEMPLATE, context, template_dir=template_dir, lang=lang)
         write_atomic(html_path, html)
         write_atomic(pdf_path, html_to_pdf(html, epoch=build_epoch() or 0))
