@@ -31,6 +31,22 @@ from llmplan.inputs.catalog import Hardware
 #: The keys that state the amount of a budget; exactly one must be present.
 AMOUNT_KEYS = ("flops", "pf_days", "days", "gpu_hours", "usd")
 
+#: Budgets llmplan plans for, in FLOPs. The smallest runs of any law's data are Kaplan et al.
+#: 2020's, from about 1e-9 PF/s-days (Figure 1), i.e. 8.6e10 FLOPs; below 1e11 a plan is a typo's
+#: consequence (``flops: 5e-324`` gives a 33-parameter model). 1e32 is over 100,000 times the
+#: largest training run published to date.
+FLOPS_RANGE = (1e11, 1e32)
+#: Lowest MFU accepted: under 1% no real run goes (GPT-3 reached 21.3%, Chowdhery et al. 2022,
+#: Table 3), and 1e-300 is a typo.
+MFU_MIN = 0.01
+#: Most accelerators in one budget (ten million; the largest clusters hold a few hundred
+#: thousand).
+COUNT_MAX = 1e7
+#: Longest training run in days (ten years).
+DAYS_MAX = 3653.0
+#: Highest price of one accelerator-hour, in US dollars.
+PRICE_MAX = 10_000.0
+
 FORMS = {
     "flops": "flops",
     "pf_days": "pf_days",
@@ -229,17 +245,34 @@ def resolve_budget(
             raise InputError(err.where, err.problem, expected=mfu_expected) from None
         if not 0 < mfu <= 1:
             raise InputError(where.at("mfu"), f"found {spec['mfu']!r}", expected=mfu_expected)
+        if mfu < MFU_MIN:
+            raise InputError(
+                where.at("mfu"),
+                f"found {spec['mfu']!r}, which is below {MFU_MIN} (1%)",
+                expected=f"{mfu_expected}; no real run is under 1%",
+            )
     notes: list[str] = []
     if hw is not None and mfu is None:
         mfu = assumptions.mfu
         notes.append(f"MFU not stated: assumed {mfu:.0%} (config default).")
-    count = parse_quantity(spec["count"], where.at("count")) if "count" in spec else None
+    count = (
+        parse_quantity(
+            spec["count"],
+            where.at("count"),
+            at_most=COUNT_MAX,
+            expected="a whole number of accelerators",
+        )
+        if "count" in spec
+        else None
+    )
     if count is not None and count != math.floor(count):
         raise InputError(
             where.at("count"), f"found {spec['count']!r}", expected="a whole number of accelerators"
         )
     price = (
-        parse_quantity(spec["price_per_hour"], where.at("price_per_hour"), kind="usd")
+        parse_quantity(
+            spec["price_per_hour"], where.at("price_per_hour"), kind="usd", at_most=PRICE_MAX
+        )
         if "price_per_hour" in spec
         else None
     )
@@ -253,7 +286,7 @@ def resolve_budget(
         assert hw is not None and mfu is not None
         if form == "days":
             assert count is not None
-            days = parse_quantity(spec["days"], amount_where, kind="days")
+            days = parse_quantity(spec["days"], amount_where, kind="days", at_most=DAYS_MAX)
             gpu_hours = count * days * HOURS_PER_DAY
         elif form == "gpu_hours":
             gpu_hours = parse_quantity(spec["gpu_hours"], amount_where, kind="gpu_hours")
@@ -264,6 +297,16 @@ def resolve_budget(
     if not math.isfinite(flops) or flops <= 0:
         raise InputError(
             where, f"the budget comes to {flops!r} FLOPs", expected="a finite positive budget"
+        )
+    low, high = FLOPS_RANGE
+    if not low <= flops <= high:
+        shown = [format(bound, ".0e").replace("e+", "e") for bound in FLOPS_RANGE]
+        raise InputError(
+            amount_where,
+            f"the budget comes to {flops:.3g} FLOPs, {'below' if flops < low else 'above'} the "
+            "budgets llmplan plans for",
+            expected=f"a budget between {shown[0]} and {shown[1]} FLOPs (the smallest runs of "
+            "any law's data, Kaplan et al. 2020's, used about 1e11)",
         )
     return budget_from_flops(
         flops,

@@ -6,10 +6,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from llmplan.core.errors import InputError, Where, unknown_choice
+from llmplan.core.errors import ErrorCollector, InputError, Where, unknown_choice
 from llmplan.core.units import parse_quantity
 
 CONSTRAINT_KEYS: Final = ("max_params", "unique_tokens", "inference_tokens")
+
+#: Sensible range of each constraint (parameters or tokens). Below a million parameters or
+#: tokens no scaling law has data (the smallest models of Kaplan et al. 2020 have 768
+#: non-embedding parameters but are trained on billions of tokens; Hoffmann et al. 2022 start at
+#: 70M); above the upper bounds a number is a typo (1e16 parameters is 10,000 times the largest
+#: model trained, 1e18 tokens a thousand times all text on the web).
+CONSTRAINT_RANGES: Final = {
+    "max_params": (1e6, 1e16),
+    "unique_tokens": (1e6, 1e18),
+    "inference_tokens": (0.0, 1e20),
+}
 
 
 @dataclass(frozen=True)
@@ -41,15 +52,24 @@ def parse_constraints(spec: Mapping[str, Any] | None, where: Where) -> Constrain
             f"found {spec!r}",
             expected="a mapping such as {max_params: 30B, unique_tokens: 1T}",
         )
+    errors = ErrorCollector()
     for key in spec:
         if key not in CONSTRAINT_KEYS:
-            raise unknown_choice(where, "constraint", key, CONSTRAINT_KEYS)
+            errors.add(unknown_choice(where, "constraint", key, CONSTRAINT_KEYS))
     values: dict[str, float | None] = {}
     for key in CONSTRAINT_KEYS:
+        values[key] = None
         if spec.get(key) is None:
-            values[key] = None
             continue
-        values[key] = parse_quantity(
-            spec[key], where.at(key), kind="count", allow_zero=key == "inference_tokens"
-        )
+        low, high = CONSTRAINT_RANGES[key]
+        with errors.checking():
+            values[key] = parse_quantity(
+                spec[key],
+                where.at(key),
+                kind="count",
+                allow_zero=key == "inference_tokens",
+                at_least=low or None,
+                at_most=high,
+            )
+    errors.raise_if_any()
     return Constraints(**values)
