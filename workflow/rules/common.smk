@@ -4,8 +4,9 @@ import os
 import sys
 from pathlib import Path
 
-from llmplan.core.errors import LlmplanError
+from llmplan.core.errors import LlmplanError, error_lines
 from llmplan.inputs.settings import section
+from llmplan.io.keep import failure_marker, job_key
 from llmplan.io.provenance import code_version, template_closure
 from llmplan.plan.check import check_inputs
 
@@ -15,7 +16,7 @@ CATALOG_DIR = "data/catalog"
 try:
     SCENARIO_LAWS = check_inputs(SCENARIO_DIR, CATALOG_DIR, config)
 except LlmplanError as err:
-    sys.exit(f"llmplan: error: {err}")
+    sys.exit("\n".join(error_lines(err)))
 SCENARIOS = list(SCENARIO_LAWS)
 FITS = sorted(config["fits"])
 CATALOG_FILES = sorted(str(p) for p in Path(CATALOG_DIR).glob("*.yaml"))
@@ -31,6 +32,17 @@ def step_code(*modules):
     Rules take it as a param, so editing a chart reruns only the reports that draw it.
     """
     return code_version(["llmplan.steps.runner", *modules])
+
+
+def previous_failure(rule):
+    """A param of ``rule``: its job's failure marker (llmplan.io.keep), a new value after each
+    failed attempt, so that the next run retries the job rather than take its kept outputs for
+    the attempt's results."""
+
+    def get_previous_failure(wildcards):
+        return failure_marker(job_key(rule, wildcards))
+
+    return get_previous_failure
 
 
 def get_template_dir(wildcards, input):

@@ -1,6 +1,6 @@
 """Snakemake script of rule scenario_report: see llmplan.steps.scenario_report."""
 
-from llmplan.steps.runner import run_step
+from llmplan.steps.runner import job_options, run_step
 from llmplan.steps.scenario_report import write_scenario_report
 
 run_step(
@@ -10,5 +10,5 @@ run_step(
     snakemake.output.pdf,
     config=snakemake.params.settings,
     template_dir=snakemake.params.template_dir,
-    log=snakemake.log[0],
+    **job_options(snakemake),
 )

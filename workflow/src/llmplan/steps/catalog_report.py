@@ -41,5 +41,6 @@ def write_catalog_report(
         ),
     }
     html = render_html(TEMPLATE, context, template_dir=template_dir)
+    pdf = html_to_pdf(html, epoch=build_epoch() or 0)  # both made before either is written
     write_atomic(out_html, html)
-    write_atomic(out_pdf, html_to_pdf(html, epoch=build_epoch() or 0))
+    write_atomic(out_pdf, pdf)
