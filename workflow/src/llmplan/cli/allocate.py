@@ -21,6 +21,7 @@ from llmplan.core.units import format_si, parse_quantity
 from llmplan.inputs.budget import resolve_budget
 from llmplan.inputs.catalog import load_catalog
 from llmplan.inputs.constraints import CONSTRAINT_KEYS, parse_constraints
+from llmplan.inputs.scenario import TOKENS_PER_PARAM_RANGE
 from llmplan.laws.registry import LOSS_COMPARABILITY_NOTE, all_laws, get_law
 from llmplan.plan.allocate import Allocation, allocate_all
 from llmplan.plan.check import load_settings
@@ -103,6 +104,7 @@ _FLAG_OF = {
     **{f"constraints.{key}": "--" + key.replace("_", "-") for key in CONSTRAINT_KEYS},
     "budget": "budget flags",
     "law": "--law",
+    "fit": "--fit",
 }
 
 
@@ -124,7 +126,14 @@ def _run_allocate(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     ratio = settings.tokens_per_param
     if args.tokens_per_param is not None:
-        ratio = parse_quantity(args.tokens_per_param, where.at("--tokens-per-param"), kind="number")
+        low, high = TOKENS_PER_PARAM_RANGE
+        ratio = parse_quantity(
+            args.tokens_per_param,
+            where.at("--tokens-per-param"),
+            kind="number",
+            at_least=low,
+            at_most=high,
+        )
     spec = _budget_spec(args)
     hardware = load_catalog(Path(args.catalog)).hardware if args.gpu is not None else {}
     budget = resolve_budget(spec, hardware, where.at("budget"), assumptions=settings.assumptions)

@@ -33,6 +33,12 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+def field_schema(schema_name: str, *path: str | int) -> dict[str, Any]:
+    """The schema of one field (``field_schema("config", "fits", "any", "bootstrap")``), so that
+    the command line applies the same bounds as the files."""
+    return _subschema(load_schema(schema_name), list(path))
+
+
 def _subschema(schema: dict[str, Any], path: list[str | int]) -> dict[str, Any]:
     node = schema
     for part in path:
