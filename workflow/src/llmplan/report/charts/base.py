@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 #: One colour per law or family, colour-blind safe (Okabe & Ito 2008), then tab10.
 PALETTE: Final = (
@@ -57,8 +58,27 @@ def new_figure(width_in: float = 7.0, height_in: float = 4.0) -> tuple[Figure, p
     return fig, ax
 
 
+#: A dollar sign not already escaped.
+_DOLLAR: Final = re.compile(r"(?<!\\)\$")
+
+
+def plain_text(fig: Figure) -> None:
+    """Every text of ``fig`` shown as written, never as maths.
+
+    matplotlib reads text between two ``$`` as TeX-like mathtext and fails on text that is not
+    (a model named ``$5M model $beta``); chart labels hold the catalog's and the scenarios' text,
+    so each ``$`` is escaped. Tick labels, which matplotlib writes as mathtext on purpose, are
+    set while the figure is drawn, after this.
+    """
+    for text in fig.findobj(Text):
+        content = text.get_text()
+        if "$" in content:
+            text.set_text(_DOLLAR.sub(r"\\$", content))
+
+
 def figure_to_svg(fig: Figure) -> str:
-    """The figure as inline SVG markup, deterministic (no date, fixed ids)."""
+    """The figure as inline SVG markup, deterministic (no date, fixed ids), its text plain."""
+    plain_text(fig)
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "llmplan"})
     svg = buffer.getvalue()
