@@ -399,20 +399,22 @@ def drop_highest_loss(
 
 
 def require_fittable(runs: pd.DataFrame, where: Where) -> None:
-    """Refuse a table approach 3 cannot fit: fewer than :data:`MIN_FIT_POINTS` rows, or a
-    single model size or token count (the exponents alpha, beta are then undetermined)."""
+    """Refuse a table approach 3 cannot fit: fewer than :data:`MIN_FIT_POINTS` rows, a single
+    model size or token count (the exponents alpha, beta are then undetermined), or a single
+    loss (nothing to fit)."""
     if len(runs) < MIN_FIT_POINTS:
         raise InputError(
             where,
             f"{len(runs)} rows cannot determine the 5 parameters of L(N, D)",
             expected=f"at least {MIN_FIT_POINTS} runs",
         )
-    for key, what in (("N", "model size"), ("D", "token count")):
+    for key, what in (("N", "model size"), ("D", "token count"), ("loss", "loss")):
         if runs[key].nunique() < 2:
             raise InputError(
                 Where(where.file, where.entry, key, where.line),
                 f"every row has the same {what}",
-                expected="runs of at least two sizes N and two token counts D",
+                expected="runs of at least two sizes N and two token counts D, with losses "
+                "that differ",
             )
 
 
