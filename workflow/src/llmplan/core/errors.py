@@ -81,7 +81,7 @@ class InputError(LlmplanError):
         if self.expected:
             text += f"; expected {self.expected}"
         if self.hint:
-            text += f". {self.hint}"
+            text += f" {self.hint}" if text.endswith((".", "?")) else f". {self.hint}"
         return _one_line(text if text.endswith((".", "?")) else text + ".")
 
     def __str__(self) -> str:

@@ -176,13 +176,13 @@ _YAML11_SURPRISE: Final = re.compile(
 def _parse_string(text: str, where: Where, kind: str, expected: str) -> float:
     # a quantity is short; the length limit also bounds the regex's backtracking
     match = _NUMBER.match(text) if len(text) <= 100 else None
+    hint = None
+    if _YAML11_SURPRISE.match(text.strip()):
+        hint = (
+            f"'{text.strip()}' is text in YAML 1.2, which llmplan reads (YAML 1.1 would make "
+            "it a number or true/false): write the number you mean"
+        )
     if match is None:
-        hint = None
-        if _YAML11_SURPRISE.match(text.strip()):
-            hint = (
-                f"'{text.strip()}' is text in YAML 1.2, which llmplan reads (YAML 1.1 would make "
-                "it a number or true/false): write the number you mean"
-            )
         raise InputError(
             where, f"cannot read {_short(text)} as a quantity", expected=expected, hint=hint
         )
@@ -195,6 +195,7 @@ def _parse_string(text: str, where: Where, kind: str, expected: str) -> float:
             where,
             f"cannot read {_short(text)}: unknown unit or suffix '{match['unit'][:20]}'",
             expected=expected,
+            hint=hint,
         )
     unit_kind, factor = _UNITS[unit]
     number *= factor

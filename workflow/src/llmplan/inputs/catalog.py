@@ -9,6 +9,7 @@ Derived tables (compute, implied MFU, D / D_opt under each law) are in :mod:`llm
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from llmplan.core.errors import (
 )
 from llmplan.core.units import parse_quantity
 from llmplan.io.schema import validate_doc
-from llmplan.io.yamldoc import YamlDoc, read_yaml
+from llmplan.io.yamldoc import YamlDoc, parse_yaml, read_text
 
 PRECISIONS = ("bf16", "fp16", "fp8", "tf32", "fp32")
 
@@ -187,13 +188,13 @@ def _entry_where(doc: YamlDoc, section: str, i: int, entry: str, *field: str) ->
     return Where(doc.file, entry, ".".join(field) or None, doc.line(section, i, *field))
 
 
-def _read_docs(paths: list[Path], errors: ErrorCollector) -> list[YamlDoc]:
-    """The catalog files that parse and match the schema; the mistakes of the others go to
-    ``errors``."""
+def _read_docs(texts: tuple[tuple[str, str], ...], errors: ErrorCollector) -> list[YamlDoc]:
+    """The catalog files (name, text) that parse and match the schema; the mistakes of the
+    others go to ``errors``."""
     docs = []
-    for path in sorted(paths):
+    for file, text in texts:
         with errors.checking():
-            doc = read_yaml(path)
+            doc = parse_yaml(text, file, entry_key="id")
             if doc.data is None:
                 raise InputError(
                     doc.where(), "the file is empty", expected="a 'models:' or 'hardware:' list"
@@ -215,6 +216,9 @@ def _read_docs(paths: list[Path], errors: ErrorCollector) -> list[YamlDoc]:
 def load_catalog(catalog_dir: Path | str) -> Catalog:
     """Load every ``*.yaml`` under ``catalog_dir`` into a validated, normalised :class:`Catalog`.
 
+    The same texts give the same catalog, so it is built once per process for them (the command
+    line and the checks read it more than once).
+
     Raises
     ------
     InputError
@@ -223,13 +227,30 @@ def load_catalog(catalog_dir: Path | str) -> Catalog:
         file).
     """
     catalog_dir = Path(catalog_dir)
-    paths = list(catalog_dir.glob("*.yaml")) if catalog_dir.is_dir() else []
+    paths = sorted(catalog_dir.glob("*.yaml")) if catalog_dir.is_dir() else []
     if not paths:
         raise InputError(
             str(catalog_dir), "no *.yaml files", expected="models.yaml and hardware.yaml"
         )
     errors = ErrorCollector()
-    docs = _read_docs(paths, errors)
+    texts = []
+    for path in paths:
+        with errors.checking():
+            texts.append((str(path), read_text(path, str(path))))
+    if errors.errors:
+        try:  # the files that can be read may hold mistakes too
+            _catalog(tuple(texts))
+        except InputError as err:
+            errors.add(err)
+        errors.raise_if_any()
+    return _catalog(tuple(texts))
+
+
+@functools.lru_cache(maxsize=4)
+def _catalog(texts: tuple[tuple[str, str], ...]) -> Catalog:
+    """The catalog of these files (name, text); an :class:`InputError` is never cached."""
+    errors = ErrorCollector()
+    docs = _read_docs(texts, errors)
     # with a file left out, a hardware id may be unknown only because its file is broken
     check_refs = not errors.errors
     hardware: dict[str, Hardware] = {}

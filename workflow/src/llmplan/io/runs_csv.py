@@ -292,9 +292,10 @@ def _check_compute(
     k = int(np.argmax(bad))
     six_nd = FLOPS_PER_PARAM_TOKEN * out["N"].iloc[k] * out["D"].iloc[k]
     factor = ratio[k] if ratio[k] >= 1 else 1 / ratio[k]
+    times = f"{factor:,.0f}" if factor >= 100 else f"{factor:.3g}"
     raise InputError(
         _where(source, k, str(names["C"]), lines),
-        f"C = {out['C'].iloc[k]:.3g} is {factor:,.3g} times {'more' if ratio[k] > 1 else 'less'} "
+        f"C = {out['C'].iloc[k]:.3g} is {times} times {'more' if ratio[k] > 1 else 'less'} "
         f"than 6 N D = {six_nd:.3g}",
         expected=f"C close to 6 N D (within a factor of {C_TOLERANCE:g}; Kaplan et al. 2020, "
         "eq. 2.1): are C in FLOPs and D in tokens?",

@@ -103,6 +103,7 @@ class _Constructor(SafeConstructor):
     """SafeConstructor that refuses duplicate mapping keys (a silent overwrite hides typos)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)  # merge keys (<<) first: their node builds no value
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)

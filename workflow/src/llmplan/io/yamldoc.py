@@ -119,20 +119,29 @@ def _scalar_errors(node: yaml.ScalarNode, *, config: bool, is_key: bool) -> list
 
 
 def _index_lines(
-    root: yaml.Node, file: str, *, config: bool = False
+    root: yaml.Node, file: str, *, config: bool = False, entry_key: str | None = None
 ) -> tuple[dict[PathKey, int], list[InputError]]:
     """Line of every node by path, and every mistake in the values and keys.
 
-    Refuses recursive aliases and alias bombs at once (they stop the walk).
+    With ``entry_key``, a mistake inside a list item that has that key (a catalog entry's
+    ``id``) names the item as the entry and the field relative to it. Refuses recursive aliases
+    and alias bombs at once (they stop the walk).
     """
     out: dict[PathKey, int] = {}
     errors: list[InputError] = []
+    ids: dict[PathKey, str] = {}
     count = 0
 
     def report(path: PathKey, node: yaml.Node, problem: str, expected: str) -> None:
-        if len(errors) < MAX_REPORTED:
-            where = Where(file, field=_dotted(path), line=node.start_mark.line + 1)
-            errors.append(InputError(where, problem, expected=expected))
+        if len(errors) >= MAX_REPORTED:
+            return
+        entry, rel = None, path
+        for depth in range(len(path), 0, -1):
+            if path[:depth] in ids:
+                entry, rel = ids[path[:depth]], path[depth:]
+                break
+        where = Where(file, entry, _dotted(rel), node.start_mark.line + 1)
+        errors.append(InputError(where, problem, expected=expected))
 
     # (node, path, ids of the nodes above it); iterative, so deep nesting cannot overflow the stack
     stack: list[tuple[yaml.Node, PathKey, frozenset[int]]] = [(root, (), frozenset())]
@@ -160,6 +169,10 @@ def _index_lines(
         elif node.tag not in (yaml12.SEQ, yaml12.MAP):
             report(path, node, *_tag_refused(node.tag))
         elif isinstance(node, yaml.MappingNode):
+            if entry_key and path and isinstance(path[-1], int):
+                for key_node, value_node in node.value:
+                    if key_node.value == entry_key and isinstance(value_node, yaml.ScalarNode):
+                        ids[path] = shorten(value_node.value, 80)
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     report(path, key_node, "a key is a list or mapping", "keys that are text")
@@ -239,7 +252,9 @@ def _compose(text: str, loader_class: type) -> tuple[Any, yaml.Node | None]:
         raise
 
 
-def parse_yaml(text: str, file: str, *, config: bool = False) -> YamlDoc:
+def parse_yaml(
+    text: str, file: str, *, config: bool = False, entry_key: str | None = None
+) -> YamlDoc:
     """Parse YAML text safely (YAML 1.2 core schema, see :mod:`llmplan.io.yaml12`).
 
     Parameters
@@ -250,6 +265,8 @@ def parse_yaml(text: str, file: str, *, config: bool = False) -> YamlDoc:
         The path shown in errors.
     config
         The file is also read by Snakemake (as YAML 1.1): refuse values the two read differently.
+    entry_key
+        The key that names a list item as an entry in messages (``id`` in the catalog).
 
     Raises
     ------
@@ -269,7 +286,7 @@ def parse_yaml(text: str, file: str, *, config: bool = False) -> YamlDoc:
     try:
         if node is None:
             return YamlDoc(data=None, file=file, lines={})
-        lines, errors = _index_lines(node, file, config=config)
+        lines, errors = _index_lines(node, file, config=config, entry_key=entry_key)
         if errors:
             raise InputErrors(sorted(errors, key=lambda e: e.where.line or 0))
         try:
@@ -300,7 +317,13 @@ def read_text(path: Path | str, shown: str, *, field: str | None = None) -> str:
     return read_user_text(path, where, limit=MAX_YAML_BYTES, what="a YAML file")
 
 
-def read_yaml(path: Path | str, *, display: str | None = None, config: bool = False) -> YamlDoc:
+def read_yaml(
+    path: Path | str,
+    *,
+    display: str | None = None,
+    config: bool = False,
+    entry_key: str | None = None,
+) -> YamlDoc:
     """Read and parse a YAML file; ``display`` is the name shown in errors (default: the path)."""
     shown = display or str(path)
-    return parse_yaml(read_text(path, shown), shown, config=config)
+    return parse_yaml(read_text(path, shown), shown, config=config, entry_key=entry_key)

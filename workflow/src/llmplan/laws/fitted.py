@@ -40,7 +40,9 @@ def read_fitted_laws(paths: Iterable[Path | str], where: Where | None = None) ->
                 at, f"{named}is not JSON ({err})", expected="a fit.json file"
             ) from None
         except RecursionError:
-            raise InputError(at, f"{named}nests too deeply", expected="a fit.json file") from None
+            raise InputError(
+                at, f"{named}JSON nested too deeply", expected="a fit.json file"
+            ) from None
         if not isinstance(doc, dict):
             raise InputError(at, f"'{path}' is not a fit result", expected="a JSON object")
         name = str(doc.get("dataset") or Path(path).parent.name)

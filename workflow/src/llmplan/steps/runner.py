@@ -75,7 +75,7 @@ def run_step(
     name = getattr(step, "__module__", "step")
     lines: list[str] = [f"llmplan step {name}.{getattr(step, '__name__', '')}"]
     snapshot = keep.begin(outputs)
-    kept = "; the previous outputs are kept" if outputs else ""
+    kept = "llmplan: the previous outputs of this job are kept\n" if outputs else ""
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -91,7 +91,7 @@ def run_step(
         lines += _undo(outputs, snapshot, failure_key)
         messages = error_lines(err)
         _write_log(log, [*lines, *messages])
-        sys.stderr.write("\n".join(messages) + kept + "\n")
+        sys.stderr.write("\n".join(messages) + "\n" + kept)
         sys.exit(1)
     except OSError as err:
         if err.errno not in _ENVIRONMENT:
@@ -99,7 +99,7 @@ def run_step(
         lines += _undo(outputs, snapshot, failure_key)
         message = f"llmplan: error: cannot write {err.filename or 'an output'}: {err.strerror}"
         _write_log(log, [*lines, message, traceback.format_exc()])
-        sys.stderr.write(message + kept + "\n")
+        sys.stderr.write(message + "\n" + kept)
         sys.exit(1)
     except Exception:
         _bug(name, log, lines, outputs, snapshot, failure_key)
