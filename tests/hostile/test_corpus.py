@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
+import llmplan.plan.check  # noqa: F401 (imported before any case is timed)
 from conftest import REPO
 from hostile.corpus import CASES, Case
-import llmplan.plan.check  # noqa: F401 (imported before any case is timed)
 from llmplan.cli import main
 
 #: Bounds every case must keep: wall time, memory above what the process held before it.
