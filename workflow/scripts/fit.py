@@ -1,10 +1,9 @@
 """Snakemake script of rule fit: see llmplan.steps.fit."""
 
-from llmplan.steps.fit import write_fit
 from llmplan.steps.runner import job_options, run_step
 
 run_step(
-    write_fit,
+    "llmplan.steps.fit.write_fit",
     snakemake.input.runs,
     snakemake.output.json,
     dataset=snakemake.wildcards.dataset,

@@ -1,10 +1,9 @@
 """Snakemake script of rule fit_report: see llmplan.steps.fit_report."""
 
-from llmplan.steps.fit_report import write_fit_report
 from llmplan.steps.runner import job_options, run_step
 
 run_step(
-    write_fit_report,
+    "llmplan.steps.fit_report.write_fit_report",
     snakemake.input.fit,
     snakemake.input.runs,
     snakemake.output.html,

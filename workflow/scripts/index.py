@@ -1,10 +1,9 @@
 """Snakemake script of rule index: see llmplan.steps.index."""
 
-from llmplan.steps.index import write_index
 from llmplan.steps.runner import job_options, run_step
 
 run_step(
-    write_index,
+    "llmplan.steps.index.write_index",
     snakemake.input.plans,
     snakemake.input.fits,
     snakemake.input.catalog,

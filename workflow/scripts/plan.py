@@ -2,11 +2,10 @@
 
 from pathlib import Path
 
-from llmplan.steps.plan import write_plan
 from llmplan.steps.runner import job_options, run_step
 
 run_step(
-    write_plan,
+    "llmplan.steps.plan.write_plan",
     snakemake.input.scenario,
     snakemake.input.catalog,
     snakemake.output.json,

@@ -11,6 +11,7 @@ output is put back to its last good copy (:mod:`llmplan.io.keep`).
 from __future__ import annotations
 
 import errno
+import importlib
 import logging
 import sys
 import traceback
@@ -47,7 +48,7 @@ _ENVIRONMENT = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQU
 
 
 def run_step(
-    step: Callable[..., Any],
+    step: Callable[..., Any] | str,
     *args: Any,
     log: str | None = None,
     outputs: Sequence[str | Path] = (),
@@ -59,7 +60,9 @@ def run_step(
     Parameters
     ----------
     step
-        A function of :mod:`llmplan.steps`.
+        A function of :mod:`llmplan.steps`, or its dotted name (``llmplan.steps.plan.write_plan``):
+        then it is imported after the outputs are put back, so that a job killed while it loads
+        its libraries (seconds) leaves the previous outputs in place too.
     log
         The rule's log file: gets the step's warnings, then ``ok``, the user's error, or the
         traceback of a bug.
@@ -72,14 +75,17 @@ def run_step(
     handler = _ListHandler()
     root = logging.getLogger()
     root.addHandler(handler)
-    name = getattr(step, "__module__", "step")
-    lines: list[str] = [f"llmplan step {name}.{getattr(step, '__name__', '')}"]
     snapshot = keep.begin(outputs)
+    name, _, function = step.rpartition(".") if isinstance(step, str) else (step.__module__, "", "")
+    function = function or getattr(step, "__name__", "")
+    lines: list[str] = [f"llmplan step {name}.{function}"]
     kept = "llmplan: the previous outputs of this job are kept\n" if outputs else ""
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
+                if isinstance(step, str):
+                    step = getattr(importlib.import_module(name), function)
                 step(*args, **kwargs)
             finally:
                 lines += [
@@ -132,7 +138,8 @@ def _bug(
     lines = [*lines, *_undo(outputs, snapshot, failure_key)]
     _write_log(log, [*lines, "a bug in llmplan (please report it with this log):", trace])
     where = f"; the traceback is in {log}" if log else ""
-    sys.stderr.write(f"llmplan: internal error in {name}{where}\n{trace}")
+    kept = "llmplan: the previous outputs of this job are kept\n" if outputs else ""
+    sys.stderr.write(f"llmplan: internal error in {name}{where}\n{trace}{kept}")
     sys.exit(1)
 
 
