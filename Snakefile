@@ -31,14 +31,19 @@ include: "workflow/rules/report.smk"
 rule all:
     default_target: True
     input:
-        "reports/index.html",
+        expand("reports/index{suffix}.html", suffix=SUFFIXES),
         "reports/catalog/catalog.json",
-        "reports/catalog/catalog.html",
-        "reports/catalog/catalog.pdf",
         expand(
-            "reports/scenarios/{scenario}/plan.{ext}",
+            "reports/catalog/catalog{suffix}.{ext}",
+            suffix=SUFFIXES,
+            ext=["html", "pdf"],
+        ),
+        expand("reports/scenarios/{scenario}/plan.json", scenario=SCENARIOS),
+        expand(
+            "reports/scenarios/{scenario}/plan{suffix}.{ext}",
             scenario=SCENARIOS,
-            ext=["json", "html", "pdf"],
+            suffix=SUFFIXES,
+            ext=["html", "pdf"],
         ),
         expand(
             "reports/fits/{dataset}/fit.{ext}",

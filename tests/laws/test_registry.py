@@ -28,7 +28,7 @@ ISSUE_IDS = {
     "chinchilla-approach1",
     "chinchilla-approach2",
     "chinchilla-approach3",
-    "chinchilla-approach3-unrounded",
+    "chinchilla-approach3-rounded",
     "epoch-2024",
     "kaplan-2020",
     "tokens-per-param",
@@ -53,15 +53,42 @@ def test_every_law_is_documented(law_id):
 
 
 def test_approach3_rounded_at_gopher_budget():
-    """~93 tokens per parameter, N ~ 32.2B (reference README pitfall 4)."""
-    n, d = get_law("chinchilla-approach3").optimal(GOPHER_FLOPS)
+    """~93 tokens per parameter, N ~ 32.2B (reference README pitfall 4): not the paper's 40B."""
+    n, d = get_law("chinchilla-approach3-rounded").optimal(GOPHER_FLOPS)
     assert float(n) == pytest.approx(32.2e9, rel=0.005)
     assert float(d / n) == pytest.approx(92.6, abs=0.5)
 
 
-def test_approach3_unrounded_at_gopher_budget():
-    n, d = get_law("chinchilla-approach3-unrounded").optimal(GOPHER_FLOPS)
+def test_default_approach3_reproduces_figure_4():
+    """Hoffmann et al. 2022, Figure 4 caption: "We project the optimal model size given the Gopher
+    FLOP budget to be 40B parameters"; the default id uses the unrounded constants."""
+    n, d = get_law("chinchilla-approach3").optimal(GOPHER_FLOPS)
+    assert float(n) == pytest.approx(40e9, rel=0.02)
     assert float(d / n) == pytest.approx(59, abs=1)
+    # the old id keeps working and means the same law
+    assert get_law("chinchilla-approach3-unrounded") == get_law("chinchilla-approach3")
+
+
+#: Hoffmann et al. 2022, Table A3, approach-3 columns (parameters, FLOPs, tokens), the rows that
+#: are internally consistent (6 N D = C within 0.4%): the 67B and 280B rows are not, and the 175B
+#: row prints 1.26e24 FLOPs for 1.26e25 (a typo; /work/notes/decision-facts.md, item 2).
+TABLE_A3_APPROACH3 = (
+    (400e6, 2.21e19, 9.2e9),
+    (1e9, 1.62e20, 27.1e9),
+    (10e9, 2.46e22, 410.1e9),
+    (520e9, 1.36e26, 43.5e12),
+    (1e12, 5.65e26, 94.1e12),
+    (10e12, 8.55e28, 1425.5e12),
+)
+
+
+@pytest.mark.parametrize(("params", "flops", "tokens"), TABLE_A3_APPROACH3)
+def test_default_approach3_is_close_to_table_a3_and_the_rounded_one_is_not(params, flops, tokens):
+    n, d = get_law("chinchilla-approach3").optimal(flops)
+    assert float(n) == pytest.approx(params, rel=0.08)
+    assert float(d) == pytest.approx(tokens, rel=0.08)
+    rounded, _ = get_law("chinchilla-approach3-rounded").optimal(flops)
+    assert float(rounded) < 0.85 * params
 
 
 def test_epoch_refit_at_gopher_budget():
@@ -104,12 +131,12 @@ def test_approach1_at_gopher_budget_is_about_67b_on_1_5t():
 def test_kaplan_frontier_and_loss():
     law = get_law("kaplan-2020")
     assert law.counts_embeddings is False
-    n, d = law.optimal(FLOPS_PER_PF_DAY)  # 1 PF/s-day -> N_e = 1.3e9
+    # C = 2 C_min at the critical batch size (eq. 6.7): 2 PF/s-days give C_min = 1, N_e = 1.3e9
+    n, _ = law.optimal(2 * FLOPS_PER_PF_DAY)
     assert float(n) == pytest.approx(1.3e9, rel=1e-12)
-    assert float(n * d * 6) == pytest.approx(FLOPS_PER_PF_DAY, rel=1e-12)
     # eq. 1.5 with D -> inf reduces to (N_c / N)^alpha_N
     assert float(law.loss(1e9, 1e300)) == pytest.approx((6.4e13 / 1e9) ** 0.076, rel=1e-9)
-    n2, _ = law.optimal(10 * FLOPS_PER_PF_DAY)
+    n2, _ = law.optimal(20 * FLOPS_PER_PF_DAY)
     assert float(n2 / n) == pytest.approx(10**0.73, rel=1e-12)
 
 
@@ -241,3 +268,11 @@ def test_unknown_law_suggests_nearest():
 
 def test_comparability_note_names_the_datasets():
     assert "MassiveText" in LOSS_COMPARABILITY_NOTE and "WebText2" in LOSS_COMPARABILITY_NOTE
+
+
+def test_kaplan_as_hoffmann_et_al_converted_it():
+    """Hoffmann et al. 2022, App. D.4: "From Kaplan et al. (2020), we find that the optimal model
+    size should be 4.68 billion parameters" at 1e21 FLOPs; feeding C as C_min gives 7.77B."""
+    n, _ = get_law("kaplan-2020").optimal(1e21)
+    assert float(n) == pytest.approx(4.68e9, rel=0.02)
+    assert get_law("kaplan-2020").allocation_minimises_loss is False

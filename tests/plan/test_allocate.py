@@ -185,7 +185,12 @@ def test_to_dict_shape():
         assert key in a
     assert set(a["intervals"]) == {"params", "tokens", "loss"}
     assert a["intervals"]["params"][0] < a["params"] < a["intervals"]["params"][1]
-    assert a["in_range"] is True  # 44x above Hoffmann's largest run: within the 100x tolerance
+    # 44x above Hoffmann's largest run (1.3e22 FLOPs): beyond the 10x tolerance, flagged
+    assert a["in_range"] is False and a["extrapolation_factor"] == pytest.approx(44.3, rel=0.01)
+    near = allocate(1e23, get_law("epoch-2024")).to_dict()
+    assert near["in_range"] is True and near["extrapolation_factor"] == pytest.approx(
+        7.69, rel=0.01
+    )
     far = allocate(1e26, get_law("epoch-2024")).to_dict()
     assert far["in_range"] is False  # 7,700x above: an extrapolation, with a warning
     assert any("extrapolation" in w for w in far["warnings"])
@@ -267,11 +272,13 @@ def test_bad_budget_value():
 
 
 def test_cli_json(capsys):
-    code = cli.main(["allocate", "--flops", "5.76e23", "--law", "chinchilla-approach3", "--json"])
-    assert code == 0
-    (row,) = json.loads(capsys.readouterr().out)
-    assert row["law"] == "chinchilla-approach3"
-    assert row["tokens_per_param"] == pytest.approx(92.6, abs=0.5)
+    args = ["allocate", "--flops", "5.76e23", "--law", "chinchilla-approach3-rounded", "--json"]
+    assert cli.main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["law"] == "chinchilla-approach3-rounded"
+    assert doc["tokens_per_param"] == pytest.approx(92.6, abs=0.5)
+    (row,) = doc["laws"]
+    assert row["params"] == doc["params"]
 
 
 def test_cli_table_all_laws_with_constraints(capsys):
@@ -313,9 +320,9 @@ def test_cli_gpu_budget_uses_catalog(capsys):
         ]
     )
     assert code == 0
-    (row,) = json.loads(capsys.readouterr().out)
-    assert row["flops"] == pytest.approx(64 * 30 * 86400 * 989.4e12 * 0.4, rel=1e-12)
-    assert row["memory"]["hardware"] == "h100-sxm"
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["train_flops"] == pytest.approx(64 * 30 * 86400 * 989.4e12 * 0.4, rel=1e-12)
+    assert doc["days"] == pytest.approx(30.0) and doc["memory"]["hardware"] == "h100-sxm"
 
 
 def test_cli_errors_are_clean(capsys):

@@ -62,7 +62,7 @@ def test_pdf_has_title_author_subject_and_bookmarks(tmp_path: Path) -> None:
     assert meta.author == "llmplan"
     assert "5.76e+23 FLOPs" in meta.subject
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert {"Budget", "Allocation under each law", "Constraints"} <= set(titles)
+    assert {"Budget", "Every law side by side", "Constraints"} <= set(titles)
     text = reader.pages[0].extract_text()
     assert "Train a" in text and "tokens" in text
 

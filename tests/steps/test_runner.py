@@ -14,7 +14,7 @@ from llmplan.steps.runner import run_step
 
 def _warns() -> None:
     warnings.warn("a warning the step raised", RuntimeWarning, stacklevel=1)
-    logging.getLogger("weasyprint").warning("a library's warning")
+    logging.getLogger("llmplan.tests").warning("a library's warning")
 
 
 def _user_error() -> None:
@@ -30,7 +30,7 @@ def test_warnings_reach_the_log(tmp_path: Path) -> None:
     run_step(_warns, log=str(log))
     text = log.read_text()
     assert "RuntimeWarning: a warning the step raised" in text
-    assert "weasyprint: a library's warning" in text and text.endswith("ok\n")
+    assert "llmplan.tests: a library's warning" in text and text.endswith("ok\n")
 
 
 def test_user_error_is_one_line_on_the_console_and_in_the_log(

@@ -5,8 +5,9 @@ import sys
 from pathlib import Path
 
 from llmplan.core.errors import LlmplanError, error_lines
-from llmplan.inputs.settings import section
+from llmplan.inputs.settings import Settings, section
 from llmplan.io.keep import failure_marker, job_key
+from llmplan.report.fonts import require_fonts
 from llmplan.io.provenance import code_version, template_closure
 from llmplan.plan.check import check_inputs
 
@@ -18,6 +19,13 @@ try:
 except LlmplanError as err:
     sys.exit("\n".join(error_lines(err)))
 SCENARIOS = list(SCENARIO_LAWS)
+# Report languages: English always, then the others of report.languages (plan.zh.html, ...).
+LANGUAGES = Settings.from_config(config).languages
+SUFFIXES = ["" if code == "en" else f".{code}" for code in LANGUAGES]
+try:
+    require_fonts(LANGUAGES)
+except LlmplanError as err:
+    sys.exit("\n".join(error_lines(err)))
 FITS = sorted(config["fits"])
 CATALOG_FILES = sorted(str(p) for p in Path(CATALOG_DIR).glob("*.yaml"))
 
@@ -59,7 +67,14 @@ def templates(*names):
 SETTINGS = {
     "catalog": section(config, "tokens_per_param", "assumptions"),
     "plan": {
-        **section(config, "laws", "primary_law", "tokens_per_param", "assumptions"),
+        **section(
+            config,
+            "laws",
+            "primary_law",
+            "tokens_per_param",
+            "assumptions",
+            "inference_loss_tolerance",
+        ),
         "fits": {name: {} for name in FITS},
     },
     "catalog_report": section(config, "report", "tokens_per_param", "assumptions"),

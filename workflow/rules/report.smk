@@ -4,8 +4,8 @@ rule scenario_report:
         plan="reports/scenarios/{scenario}/plan.json",
         templates=templates("plan.html.j2"),
     output:
-        html="reports/scenarios/{scenario}/plan.html",
-        pdf="reports/scenarios/{scenario}/plan.pdf",
+        html=expand("reports/scenarios/{{scenario}}/plan{suffix}.html", suffix=SUFFIXES),
+        pdf=expand("reports/scenarios/{{scenario}}/plan{suffix}.pdf", suffix=SUFFIXES),
     log:
         "reports/logs/report/{scenario}.log",
     conda:
@@ -25,8 +25,8 @@ rule catalog_report:
         catalog="reports/catalog/catalog.json",
         templates=templates("catalog.html.j2"),
     output:
-        html="reports/catalog/catalog.html",
-        pdf="reports/catalog/catalog.pdf",
+        html=expand("reports/catalog/catalog{suffix}.html", suffix=SUFFIXES),
+        pdf=expand("reports/catalog/catalog{suffix}.pdf", suffix=SUFFIXES),
     log:
         "reports/logs/catalog_report.log",
     conda:
@@ -48,7 +48,7 @@ rule index:
         catalog="reports/catalog/catalog.json",
         templates=templates("index.html.j2"),
     output:
-        html="reports/index.html",
+        html=expand("reports/index{suffix}.html", suffix=SUFFIXES),
     log:
         "reports/logs/index.log",
     conda:

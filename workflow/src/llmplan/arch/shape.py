@@ -8,11 +8,12 @@ stage (:mod:`llmplan.run`) sizes memory and layouts from it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 MLP = Literal["swiglu", "gelu"]
-Positions = Literal["rope", "learned"]
+Positions = Literal["rope", "learned", "relative"]
 Norm = Literal["rms", "layer"]
 
 
@@ -36,7 +37,9 @@ class ModelShape:
     tied_embeddings
         Whether the output projection reuses the input embedding matrix.
     positions
-        "rope" (no parameters) or "learned" (seq_len x d_model parameters, GPT-3).
+        "rope" (no parameters), "learned" (seq_len x d_model parameters, GPT-3) or "relative"
+        (Transformer-XL style, Dai et al. 2019: one d_model x d_model projection per layer, as
+        in Gopher and Chinchilla; see :mod:`llmplan.arch.counts`).
     norm
         "rms" (RMSNorm: d weights) or "layer" (LayerNorm: d weights and d biases).
     biases
@@ -45,6 +48,9 @@ class ModelShape:
         MoE: experts per layer and experts each token is routed to (1 and 1 for a dense model).
     name
         Where the shape comes from, for reports.
+    head_dim_override
+        Width of one attention head when it is not ``d_model // n_heads`` (a Hugging Face config
+        with an explicit ``head_dim``); ``None`` otherwise.
     """
 
     family: str
@@ -63,9 +69,12 @@ class ModelShape:
     experts: int = 1
     active_experts: int = 1
     name: str = ""
+    head_dim_override: int | None = None
 
     @property
     def head_dim(self) -> int:
+        if self.head_dim_override is not None:
+            return self.head_dim_override
         return self.d_model // self.n_heads
 
     @property
@@ -74,3 +83,38 @@ class ModelShape:
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "head_dim": self.head_dim}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ModelShape:
+        """Rebuild from :meth:`to_dict` output or a catalog ``shape:`` mapping.
+
+        A ``head_dim`` other than ``d_model // n_heads`` becomes ``head_dim_override``; keys that
+        are not fields (``source``) are ignored.
+        """
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        head_dim = data.get("head_dim")
+        if head_dim is not None and values.get("head_dim_override") is None:
+            d_model, n_heads = values.get("d_model"), values.get("n_heads")
+            if not (isinstance(d_model, int) and isinstance(n_heads, int) and n_heads > 0):
+                values["head_dim_override"] = head_dim
+            elif head_dim * n_heads != d_model:
+                values["head_dim_override"] = head_dim
+        return cls(**values)
+
+
+def shape_problems(shape: ModelShape) -> list[tuple[str, str]]:
+    """What makes a shape impossible to build, as (field, expected) pairs; empty when it is fine."""
+    problems: list[tuple[str, str]] = []
+    for field in ("n_layers", "d_model", "n_heads", "n_kv_heads", "d_ff", "vocab", "seq_len"):
+        value = getattr(shape, field)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            problems.append((field, "a positive whole number"))
+    if problems:
+        return problems
+    if shape.head_dim_override is None and shape.d_model % shape.n_heads:
+        problems.append(("n_heads", f"a divisor of d_model = {shape.d_model}"))
+    if shape.n_heads % shape.n_kv_heads:
+        problems.append(("n_kv_heads", f"a divisor of n_heads = {shape.n_heads}"))
+    if not 1 <= shape.active_experts <= shape.experts:
+        problems.append(("active_experts", f"between 1 and experts = {shape.experts}"))
+    return problems

@@ -92,6 +92,11 @@ def _model_row(model: Model, catalog: Catalog, laws: Sequence[Law]) -> dict[str,
         ),
         "training_precision": hw.training_precision if hw else None,
         "implied_mfu": mfu,
+        # a reported compute that counts recomputed activations implies hardware FLOPs
+        # utilisation (HFU, Chowdhery et al. 2022 App. B), not MFU
+        "utilisation_kind": (
+            "HFU" if reported is not None and model.reported_compute_counts == "hardware" else "MFU"
+        ),
         "energy_mwh": model.energy_mwh if model.energy_mwh is not None else math.nan,
         "co2_t": model.co2_t if model.co2_t is not None else math.nan,
         "verification": model.verification,

@@ -23,8 +23,10 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "llmplan.cli.allocate",
     "llmplan.cli.laws",
     "llmplan.cli.cost",
+    "llmplan.cli.layout",
     "llmplan.cli.fit",
     "llmplan.cli.check",
+    "llmplan.cli.arch",
 )
 
 

@@ -17,9 +17,9 @@ from llmplan.cli.common import DEFAULT_CATALOG
 from llmplan.core.compute import train_flops
 from llmplan.core.errors import InputError, Where, unknown_choice
 from llmplan.core.units import format_si, parse_quantity
-from llmplan.inputs.budget import COUNT_MAX, MFU_MIN, PRICE_MAX, Assumptions, budget_from_flops
+from llmplan.inputs.bounds import CONSTRAINT_RANGES, COUNT_MAX, MFU_MIN, PRICE_MAX
+from llmplan.inputs.budget import Assumptions, budget_from_flops
 from llmplan.inputs.catalog import load_catalog
-from llmplan.inputs.constraints import CONSTRAINT_RANGES
 from llmplan.plan.check import load_settings
 
 

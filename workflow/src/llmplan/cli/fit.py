@@ -16,7 +16,7 @@ from llmplan.core.errors import InputError, Where
 from llmplan.core.units import format_si
 from llmplan.fit.document import fit_all
 from llmplan.fit.parametric import DEFAULT_BOOTSTRAP, DEFAULT_BUDGETS
-from llmplan.inputs.budget import FLOPS_RANGE
+from llmplan.inputs.bounds import FLOPS_RANGE
 from llmplan.io.runs_csv import drop_highest_loss, parse_columns, read_runs, require_fittable
 from llmplan.io.schema import field_schema
 

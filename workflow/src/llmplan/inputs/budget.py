@@ -7,7 +7,13 @@ A budget is stated in exactly one of five forms (the scenario contract):
 - ``{hardware, gpu_hours, mfu}``: C = gpu_hours x 3,600 s x peak x mfu;
 - ``{hardware, usd, price_per_hour, mfu}``: gpu_hours = usd / price_per_hour, then as above.
 
-``peak`` is the accelerator's dense peak at its training precision (bf16 where it has it); MFU is
+``mfu: auto`` (with hardware) asks for the calibrated MFU of the layout the plan chooses
+(:func:`llmplan.run.training.auto_mfu_budget`); until the plan resolves it, the budget carries the
+config default and ``mfu_auto`` is set.
+
+``peak`` is the accelerator's dense peak at the training precision: the scenario's
+``model.precision`` where it states one (fp8 selects the fp8 dense peak), else bf16 where the
+accelerator has it; MFU is
 model FLOPs utilisation, the fraction of that peak spent on the model's 6 N D FLOPs (Chowdhery et al.
 2022, PaLM, arXiv:2204.02311, App. B). Compute budgets count model FLOPs, so turning them into time
 always needs an MFU assumption.
@@ -18,34 +24,21 @@ Touvron et al. 2023 (LLaMA, arXiv:2302.13971, s6 and Table 15), with the PUE and
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from llmplan.core.compute import FLOPS_PER_PF_DAY, HOURS_PER_DAY, SECONDS_PER_HOUR
 from llmplan.core.errors import InputError, Where, unknown_choice
+from llmplan.core.messages import message
 from llmplan.core.units import parse_quantity
+from llmplan.inputs.bounds import COUNT_MAX, DAYS_MAX, MFU_MIN, PRICE_MAX, check_budget_flops
 from llmplan.inputs.catalog import Hardware
 
 #: The keys that state the amount of a budget; exactly one must be present.
 AMOUNT_KEYS = ("flops", "pf_days", "days", "gpu_hours", "usd")
-
-#: Budgets llmplan plans for, in FLOPs. The smallest runs of any law's data are Kaplan et al.
-#: 2020's, from about 1e-9 PF/s-days (Figure 1), i.e. 8.6e10 FLOPs; below 1e11 a plan is a typo's
-#: consequence (``flops: 5e-324`` gives a 33-parameter model). 1e32 is over 100,000 times the
-#: largest training run published to date.
-FLOPS_RANGE = (1e11, 1e32)
-#: Lowest MFU accepted: under 1% no real run goes (GPT-3 reached 21.3%, Chowdhery et al. 2022,
-#: Table 3), and 1e-300 is a typo.
-MFU_MIN = 0.01
-#: Most accelerators in one budget (ten million; the largest clusters hold a few hundred
-#: thousand).
-COUNT_MAX = 1e7
-#: Longest training run in days (ten years).
-DAYS_MAX = 3653.0
-#: Highest price of one accelerator-hour, in US dollars.
-PRICE_MAX = 10_000.0
 
 FORMS = {
     "flops": "flops",
@@ -90,11 +83,89 @@ class Budget:
     co2_t: float | None = None
     pue: float | None = None
     grid_kg_co2_per_kwh: float | None = None
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    #: Precision whose dense peak the budget uses (None: the hardware's training precision).
+    precision: str | None = None
+    mfu_auto: bool = False
+
+    soft: bool = False
 
     @property
     def pf_days(self) -> float:
         return self.flops / FLOPS_PER_PF_DAY
+
+    @property
+    def fixed_compute(self) -> bool:
+        """Whether the budget is compute (FLOPs, PF/s-days) rather than accelerator time or money."""
+        return self.form in ("flops", "pf_days")
+
+    def varied(
+        self,
+        *,
+        mfu: float | None = None,
+        count_factor: float | None = None,
+        price_factor: float | None = None,
+    ) -> Budget:
+        """The same budget under a what-if: another MFU, count x ``count_factor``, or price x
+        ``price_factor``. What the scenario fixed stays fixed: a compute budget keeps its FLOPs
+        (time and cost move), a budget of accelerator time keeps its time (compute moves), a budget
+        of money keeps its dollars (hours and compute move with the price)."""
+        flops, gpu_hours, days = self.flops, self.gpu_hours, self.days
+        price, usd = self.price_per_hour, self.usd
+        if mfu is not None and self.mfu:
+            ratio = mfu / self.mfu
+            if self.fixed_compute:
+                gpu_hours, days = _times(gpu_hours, 1 / ratio), _times(days, 1 / ratio)
+                usd = _times(usd, 1 / ratio)
+            else:
+                flops *= ratio
+        if count_factor is not None and self.count:
+            if self.form == "days":  # the same days on more accelerators: more of everything
+                flops *= count_factor
+                gpu_hours, usd = _times(gpu_hours, count_factor), _times(usd, count_factor)
+            else:  # the same compute or accelerator-hours, sooner
+                days = _times(days, 1 / count_factor)
+        if price_factor is not None and price is not None:
+            price = price * price_factor
+            if self.form == "usd":  # the same money buys fewer hours
+                flops /= price_factor
+                gpu_hours, days = (
+                    _times(gpu_hours, 1 / price_factor),
+                    _times(days, 1 / price_factor),
+                )
+            else:
+                usd = _times(usd, price_factor)
+        energy = _times(self.energy_kwh, (gpu_hours or 0) / self.gpu_hours if self.gpu_hours else 1)
+        co2 = _times(self.co2_t, (gpu_hours or 0) / self.gpu_hours if self.gpu_hours else 1)
+        return dataclasses.replace(
+            self,
+            flops=flops,
+            mfu=mfu if mfu is not None and self.mfu else self.mfu,
+            count=self.count * count_factor if count_factor and self.count else self.count,
+            gpu_hours=gpu_hours,
+            days=days,
+            price_per_hour=price,
+            usd=usd,
+            energy_kwh=energy,
+            co2_t=co2,
+        )
+
+    def spend(self, flops: float) -> dict[str, float | None]:
+        """Accelerator-hours, days, dollars and energy of ``flops`` model FLOPs on this budget's
+        hardware, count, MFU and price (each scales linearly with the FLOPs; None where unknown)."""
+        ratio = flops / self.flops
+
+        def scaled(value: float | None) -> float | None:
+            return None if value is None else value * ratio
+
+        return {
+            "flops": flops,
+            "gpu_hours": scaled(self.gpu_hours),
+            "days": scaled(self.days),
+            "usd": scaled(self.usd),
+            "energy_kwh": scaled(self.energy_kwh),
+            "co2_t": scaled(self.co2_t),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         hw = self.hardware
@@ -104,10 +175,11 @@ class Budget:
             "pf_days": self.pf_days,
             "hardware": hw.id if hw else None,
             "hardware_name": hw.name if hw else None,
-            "precision": hw.training_precision if hw else None,
-            "peak_tflops_dense": hw.peak_flops / 1e12 if hw else None,
+            "precision": (self.precision or hw.training_precision) if hw else None,
+            "peak_tflops_dense": hw.peak_flops_at(self.precision) / 1e12 if hw else None,
             "count": self.count,
             "mfu": self.mfu,
+            "mfu_auto": self.mfu_auto,
             "gpu_hours": self.gpu_hours,
             "days": self.days,
             "price_per_hour": self.price_per_hour,
@@ -117,8 +189,13 @@ class Budget:
             "co2_t": self.co2_t,
             "pue": self.pue,
             "grid_kg_co2_per_kwh": self.grid_kg_co2_per_kwh,
+            "soft": self.soft,
             "notes": list(self.notes),
         }
+
+
+def _times(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
 
 
 def budget_from_flops(
@@ -131,17 +208,20 @@ def budget_from_flops(
     price_per_hour: float | None = None,
     price_source: str | None = None,
     assumptions: Assumptions,
-    notes: tuple[str, ...] = (),
+    notes: tuple[dict[str, Any], ...] = (),
+    precision: str | None = None,
+    soft: bool = False,
 ) -> Budget:
     """Derive time, cost, energy and CO2 of ``flops`` model FLOPs on ``count`` x ``hardware``.
 
     Also the reverse question: the time and cost to train a given (N, D) is
-    ``budget_from_flops(6 * N * D, hardware=..., count=..., mfu=...)``.
+    ``budget_from_flops(6 * N * D, hardware=..., count=..., mfu=...)``. ``precision`` selects
+    the dense peak (default: the hardware's training precision).
     """
     if hardware is None:
-        return Budget(form=form, flops=flops, notes=notes)
+        return Budget(form=form, flops=flops, notes=notes, soft=soft, precision=precision)
     mfu = assumptions.mfu if mfu is None else mfu
-    gpu_hours = flops / (hardware.peak_flops * mfu * SECONDS_PER_HOUR)
+    gpu_hours = flops / (hardware.peak_flops_at(precision) * mfu * SECONDS_PER_HOUR)
     days = gpu_hours / count / HOURS_PER_DAY if count else None
     if price_per_hour is None and hardware.price_per_hour:
         price_per_hour = float(hardware.price_per_hour["usd"])
@@ -170,6 +250,8 @@ def budget_from_flops(
         pue=assumptions.pue if energy_kwh is not None else None,
         grid_kg_co2_per_kwh=assumptions.grid_kg_co2_per_kwh if co2_t is not None else None,
         notes=notes,
+        precision=precision,
+        soft=soft,
     )
 
 
@@ -179,6 +261,7 @@ def resolve_budget(
     where: Where,
     *,
     assumptions: Assumptions,
+    precision: str | None = None,
 ) -> Budget:
     """Turn a scenario's ``budget:`` mapping into a :class:`Budget`.
 
@@ -190,6 +273,10 @@ def resolve_budget(
         The catalog's accelerators by id.
     where
         Location of the ``budget`` mapping, for errors.
+    precision
+        Training precision whose dense peak turns hardware time into FLOPs (default: the
+        hardware's training precision); the caller checks the hardware has it
+        (:func:`llmplan.inputs.model.check_precision`).
 
     Raises
     ------
@@ -237,8 +324,9 @@ def resolve_budget(
             raise unknown_choice(where.at("hardware"), "hardware id", spec["hardware"], hardware)
         hw = hardware[spec["hardware"]]
     mfu = None
-    if "mfu" in spec:
-        mfu_expected = "model FLOPs utilisation as a fraction, 0 < mfu <= 1 (0.4 for 40%)"
+    auto = spec.get("mfu") == "auto"  # hardware is required above, like any mfu
+    if "mfu" in spec and not auto:
+        mfu_expected = "model FLOPs utilisation as a fraction, 0 < mfu <= 1 (0.4 for 40%), or auto"
         try:
             mfu = parse_quantity(spec["mfu"], where.at("mfu"), kind="number")
         except InputError as err:  # zero, negative, NaN or unreadable: same expectation
@@ -251,24 +339,16 @@ def resolve_budget(
                 f"found {spec['mfu']!r}, which is below {MFU_MIN} (1%)",
                 expected=f"{mfu_expected}; no real run is under 1%",
             )
-    notes: list[str] = []
+    notes: list[dict[str, Any]] = []
     if hw is not None and mfu is None:
         mfu = assumptions.mfu
-        notes.append(f"MFU not stated: assumed {mfu:.0%} (config default).")
-    count = (
-        parse_quantity(
-            spec["count"],
-            where.at("count"),
-            at_most=COUNT_MAX,
-            expected="a whole number of accelerators",
-        )
-        if "count" in spec
-        else None
-    )
-    if count is not None and count != math.floor(count):
-        raise InputError(
-            where.at("count"), f"found {spec['count']!r}", expected="a whole number of accelerators"
-        )
+        notes.append(message("budget.mfu_auto" if auto else "budget.mfu_assumed", mfu=mfu))
+    count = None
+    if "count" in spec:
+        whole = "a whole number of accelerators"
+        count = parse_quantity(spec["count"], where.at("count"), at_most=COUNT_MAX, expected=whole)
+        if count != math.floor(count):
+            raise InputError(where.at("count"), f"found {spec['count']!r}", expected=whole)
     price = (
         parse_quantity(
             spec["price_per_hour"], where.at("price_per_hour"), kind="usd", at_most=PRICE_MAX
@@ -293,22 +373,13 @@ def resolve_budget(
         else:
             assert price is not None
             gpu_hours = parse_quantity(spec["usd"], amount_where, kind="usd") / price
-        flops = gpu_hours * SECONDS_PER_HOUR * hw.peak_flops * mfu
+        flops = gpu_hours * SECONDS_PER_HOUR * hw.peak_flops_at(precision) * mfu
     if not math.isfinite(flops) or flops <= 0:
         raise InputError(
             where, f"the budget comes to {flops!r} FLOPs", expected="a finite positive budget"
         )
-    low, high = FLOPS_RANGE
-    if not low <= flops <= high:
-        shown = [format(bound, ".0e").replace("e+", "e") for bound in FLOPS_RANGE]
-        raise InputError(
-            amount_where,
-            f"the budget comes to {flops:.3g} FLOPs, {'below' if flops < low else 'above'} the "
-            "budgets llmplan plans for",
-            expected=f"a budget between {shown[0]} and {shown[1]} FLOPs (the smallest runs of "
-            "any law's data, Kaplan et al. 2020's, used about 1e11)",
-        )
-    return budget_from_flops(
+    check_budget_flops(flops, amount_where)
+    budget = budget_from_flops(
         flops,
         form=form,
         hardware=hw,
@@ -318,4 +389,7 @@ def resolve_budget(
         price_source=price_source,
         assumptions=assumptions,
         notes=tuple(notes),
+        precision=precision,
+        soft=bool(spec.get("soft", False)),
     )
+    return replace(budget, mfu_auto=True) if auto else budget

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from llmplan.arch.shape import ModelShape, shape_problems
 from llmplan.core.compute import FLOPS_PER_PF_DAY, HOURS_PER_DAY
 from llmplan.core.errors import (
     ErrorCollector,
@@ -25,6 +26,7 @@ from llmplan.core.errors import (
     unknown_choice,
 )
 from llmplan.core.units import parse_quantity
+from llmplan.inputs.bounds import CATALOG_MAXIMA
 from llmplan.io.schema import validate_doc
 from llmplan.io.yamldoc import YamlDoc, parse_yaml, read_text
 
@@ -49,6 +51,34 @@ class Hardware:
     price_per_hour: dict[str, Any] | None = None
     verification: str = "verified"
     notes: str = ""
+    gpus_per_node: int | None = None
+    intra_node_gbs: float | None = None
+    intra_node_convention: str = "bidirectional"
+    network_gbps: float | None = None
+    network_convention: str = "unidirectional"
+    interconnect_source: str = ""
+    interconnect_verification: str = "estimate"
+    interconnect_notes: str = ""
+
+    @property
+    def intra_node_bytes_per_s(self) -> float | None:
+        """NVLink/ICI bandwidth per accelerator and direction, bytes/s (None: unknown).
+
+        NVIDIA's NVLink headline sums both directions (A100: 12 links x 50 GB/s = 600 GB/s, 300
+        per direction), so a bidirectional figure is halved.
+        """
+        if self.intra_node_gbs is None:
+            return None
+        halve = 2.0 if self.intra_node_convention == "bidirectional" else 1.0
+        return self.intra_node_gbs * 1e9 / halve
+
+    @property
+    def network_bytes_per_s(self) -> float | None:
+        """Scale-out network bandwidth per accelerator and direction, bytes/s (None: unknown)."""
+        if self.network_gbps is None:
+            return None
+        halve = 2.0 if self.network_convention == "bidirectional" else 1.0
+        return self.network_gbps * 1e9 / 8.0 / halve
 
     @property
     def training_precision(self) -> str:
@@ -62,6 +92,20 @@ class Hardware:
     def peak_flops(self) -> float:
         """Dense peak FLOP/s at the training precision."""
         return self.peak_tflops_dense[self.training_precision] * 1e12
+
+    def peak_flops_at(self, precision: str | None = None) -> float:
+        """Dense peak FLOP/s at ``precision`` (default: the training precision).
+
+        Raises
+        ------
+        KeyError
+            If the catalog has no dense peak at that precision for this accelerator (callers
+            turn it into an InputError: :func:`llmplan.inputs.model.check_precision`).
+        """
+        precision = precision or self.training_precision
+        if precision not in self.peak_tflops_dense:
+            raise KeyError(f"{self.id} has no dense {precision} peak")
+        return self.peak_tflops_dense[precision] * 1e12
 
     @property
     def peak_flops_sparse(self) -> float | None:
@@ -94,7 +138,11 @@ class Model:
     tokens_lower_bound: bool = False
     verification: str = "verified"
     compute_note: str = ""
+    reported_compute_counts: str = "model"
     notes: str = ""
+    #: Published shape ({n_layers, d_model, ...} of :class:`llmplan.arch.shape.ModelShape}, with
+    #: its ``source``), or None.
+    shape: dict[str, Any] | None = None
 
     @property
     def estimated_flops(self) -> float:
@@ -272,17 +320,6 @@ def _catalog(texts: tuple[tuple[str, str], ...]) -> Catalog:
     return Catalog(models=tuple(models), hardware=hardware)
 
 
-#: Largest sensible values of the catalog's quantities (a larger one is a typo): parameters
-#: (1,000 times the largest published model), tokens, accelerators, accelerator-hours, FLOPs.
-CATALOG_MAXIMA: Final = {
-    "params": 1e15,
-    "tokens": 1e17,
-    "hardware_count": 1e7,
-    "accelerator_hours": 1e10,
-    "flops": 1e32,
-}
-
-
 def _duplicate(where: Where, kind: str, entry_id: str, first: dict[str, str]) -> InputError:
     return InputError(
         where,
@@ -337,7 +374,17 @@ def _model(
                 expected="hardware_count as well, so that accelerator-hours can be derived",
             )
         )
+    if "shape" in entry:
+        with errors.checking():
+            _check_shape(entry["shape"], where)
     errors.raise_if_any()
     if "flops_per_param_token" not in entry and entry["architecture"] == "encoder-decoder":
         values["flops_per_param_token"] = 3.0
     return Model(**values)
+
+
+def _check_shape(shape: dict[str, Any], where: Any) -> None:
+    """Refuse a published shape that cannot be built (heads not dividing the width, ...)."""
+    built = ModelShape.from_dict({"family": shape.get("family", "published"), **shape})
+    for field, expected in shape_problems(built):
+        raise InputError(where("shape", field), "the shape cannot be built", expected=expected)

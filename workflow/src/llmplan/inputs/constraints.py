@@ -8,19 +8,9 @@ from typing import Any, Final
 
 from llmplan.core.errors import ErrorCollector, InputError, Where, unknown_choice
 from llmplan.core.units import parse_quantity
+from llmplan.inputs.bounds import CONSTRAINT_RANGES
 
 CONSTRAINT_KEYS: Final = ("max_params", "unique_tokens", "inference_tokens")
-
-#: Sensible range of each constraint (parameters or tokens). Below a million parameters or
-#: tokens no scaling law has data (the smallest models of Kaplan et al. 2020 have 768
-#: non-embedding parameters but are trained on billions of tokens; Hoffmann et al. 2022 start at
-#: 70M); above the upper bounds a number is a typo (1e16 parameters is 10,000 times the largest
-#: model trained, 1e18 tokens a thousand times all text on the web).
-CONSTRAINT_RANGES: Final = {
-    "max_params": (1e6, 1e16),
-    "unique_tokens": (1e6, 1e18),
-    "inference_tokens": (0.0, 1e20),
-}
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,11 @@ from llmplan.core.errors import (
     unknown_choice,
 )
 from llmplan.core.units import parse_quantity
+from llmplan.inputs.bounds import TOKENS_PER_PARAM_RANGE
 from llmplan.inputs.budget import Assumptions, Budget, resolve_budget
 from llmplan.inputs.catalog import Hardware
 from llmplan.inputs.constraints import Constraints, parse_constraints
+from llmplan.inputs.model import ModelSpec, parse_model
 from llmplan.inputs.settings import Settings, defaults
 from llmplan.io.schema import validate_doc
 from llmplan.io.yamldoc import YamlDoc, parse_yaml, read_text
@@ -42,6 +44,7 @@ class Scenario:
     sha256: str
     title: str
     description: str
+    translations: dict[str, dict[str, str]]
     budget: Budget
     budget_spec: dict[str, Any]
     laws: tuple[str, ...]
@@ -50,6 +53,8 @@ class Scenario:
     constraints: Constraints
     assumptions: Assumptions
     doc: YamlDoc = field(repr=False, compare=False)
+    #: The ``model:`` section with its defaults (:mod:`llmplan.inputs.model`).
+    model: ModelSpec | None = None
 
 
 def scenario_name(path: Path | str) -> str:
@@ -97,6 +102,7 @@ def parse_scenario(
     hardware: Mapping[str, Hardware],
     settings: Settings | None = None,
     known_laws: Sequence[str] | None = None,
+    root: Path | str = ".",
 ) -> Scenario:
     """Parse and validate a scenario's YAML text.
 
@@ -112,6 +118,8 @@ def parse_scenario(
         Global defaults.
     known_laws
         Valid law ids; when given, unknown ids are refused here with the nearest valid ones.
+    root
+        Directory a ``model.hf_config`` path is relative to (the repository).
 
     Raises
     ------
@@ -138,6 +146,25 @@ def parse_scenario(
         )
     except InputError as err:
         errors.add(err.at_line(doc.line_of_field(err.where.field)))
+    model = None
+    try:
+        hw = budget.hardware if budget is not None else None
+        model = parse_model(
+            data.get("model"), doc.where("model", entry=name), hardware=hw, root=root
+        )
+        if budget is not None and model.precision is not None and budget.hardware is not None:
+            budget = resolve_budget(
+                data["budget"],
+                hardware,
+                doc.where("budget", entry=name),
+                assumptions=assumptions,
+                precision=model.precision,
+            )
+    except InputError as err:
+        if err.where.file != file:  # a mistake inside the hf_config file: its own file and field
+            errors.add(err)
+        else:
+            errors.add(err.at_line(doc.line_of_field(err.where.field)))
     with errors.checking():
         laws, primary = _laws(doc, name, data, settings, known_laws)
     ratio = settings.tokens_per_param
@@ -160,13 +187,14 @@ def parse_scenario(
             InputErrors([e.at_line(doc.line_of_field(e.where.field)) for e in all_errors(err)])
         )
     errors.raise_if_any()
-    assert budget is not None and constraints is not None
+    assert budget is not None and constraints is not None and model is not None
     return Scenario(
         name=name,
         file=file,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         title=data.get("title", name),
         description=data.get("description", ""),
+        translations=dict(data.get("translations") or {}),
         budget=budget,
         budget_spec=dict(data["budget"]),
         laws=laws,
@@ -175,12 +203,8 @@ def parse_scenario(
         constraints=constraints,
         assumptions=assumptions,
         doc=doc,
+        model=model,
     )
-
-
-#: Range of the tokens-per-param ratio r (D = r N) a scenario or the command line may set (the
-#: same bounds as the config's, workflow/schemas/config.schema.yaml).
-TOKENS_PER_PARAM_RANGE: Final = (0.1, 10_000.0)
 
 
 def _laws(
@@ -242,9 +266,15 @@ def load_scenario(
     settings: Settings | None = None,
     known_laws: Sequence[str] | None = None,
     display: str | None = None,
+    root: Path | str = ".",
 ) -> Scenario:
     """Read and validate ``path`` (see :func:`parse_scenario`)."""
     shown = display or str(path)
     return parse_scenario(
-        read_text(path, shown), shown, hardware=hardware, settings=settings, known_laws=known_laws
+        read_text(path, shown),
+        shown,
+        hardware=hardware,
+        settings=settings,
+        known_laws=known_laws,
+        root=root,
     )

@@ -31,6 +31,8 @@ class Settings:
     page_size: str
     author: str
     fits: tuple[str, ...]
+    inference_loss_tolerance: float
+    languages: tuple[str, ...]
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -50,6 +52,8 @@ class Settings:
             page_size=str(report["page_size"]),
             author=str(report["author"]),
             fits=tuple(sorted(full["fits"])),
+            inference_loss_tolerance=float(full["inference_loss_tolerance"]),
+            languages=("en", *(code for code in report["languages"] if code != "en")),
         )
 
 

@@ -164,4 +164,5 @@ def provenance(inputs: Mapping[str, str | None]) -> dict[str, Any]:
         "python": ".".join(map(str, sys.version_info[:3])),
         "packages": versions,
         "build_date": build_date(),
+        "build_epoch": build_epoch(),
     }

@@ -14,8 +14,6 @@ with how many more there are), not only the first.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -27,6 +25,7 @@ import pandas as pd
 from llmplan.core.compute import FLOPS_PER_PARAM_TOKEN
 from llmplan.core.errors import ErrorCollector, InputError, Where
 from llmplan.core.text import PRINTABLE, refused_char, shorten
+from llmplan.io.csv_table import read_columns
 from llmplan.io.files import MAX_CSV_BYTES, decode_text, read_bytes
 
 #: Canonical columns of a runs table, in order.
@@ -303,53 +302,6 @@ def _check_compute(
     )
 
 
-def _table(
-    text: str, source: str, wanted: Sequence[str | None]
-) -> tuple[pd.DataFrame, list[str], list[int]]:
-    """The wanted columns of a CSV text as strings, the header, and each row's file line."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [h.strip() for h in next(reader, None) or []]
-        if not any(header):
-            raise InputError(
-                Where(source, line=1), "the header row is empty", expected="column names"
-            )
-        if len(header) > MAX_COLUMNS:
-            raise InputError(
-                Where(source, line=1),
-                f"the header has {len(header):,} columns",
-                expected=f"at most {MAX_COLUMNS} columns",
-            )
-        names = sorted({n for n in wanted if n is not None and n in header}, key=header.index)
-        rows: list[list[str]] = []
-        lines: list[int] = []
-        add_row, add_line = rows.append, lines.append
-        width = len(header)
-        for row in reader:
-            if len(row) != width:
-                if not row or (width > 1 and len(row) == 1 and not row[0].strip()):
-                    continue  # a blank line
-                raise InputError(
-                    Where(source, entry=f"row {len(lines) + 1}", line=reader.line_num),
-                    f"the row has {len(row)} values and the header {width} columns",
-                    expected="as many values in every row as columns in the header",
-                )
-            add_row(row)
-            add_line(reader.line_num)
-            if len(rows) > MAX_RUN_ROWS:
-                raise InputError(
-                    Where(source, line=reader.line_num),
-                    f"more than {MAX_RUN_ROWS:,} rows",
-                    expected=f"at most {MAX_RUN_ROWS:,} rows (keep fewer checkpoints per run)",
-                )
-    except csv.Error as err:
-        raise InputError(
-            Where(source, line=reader.line_num), f"not a readable CSV ({shorten(str(err), 100)})"
-        ) from None
-    columns = {n: pd.Series([r[header.index(n)] for r in rows], dtype=object) for n in names}
-    return pd.DataFrame(columns).reindex(range(len(rows))), header, lines
-
-
 def read_runs(
     path: Path | str,
     *,
@@ -373,7 +325,9 @@ def read_runs(
         raise InputError(at, "the file holds NUL bytes", expected="a text CSV")
     mapping = dict(columns or {})
     wanted = [mapping.get(key, key) for key in COLUMNS]
-    frame, header, lines = _table(text, source, wanted)
+    frame, header, lines = read_columns(
+        text, source, wanted, max_rows=MAX_RUN_ROWS, max_columns=MAX_COLUMNS
+    )
     runs = validate_runs(frame, source=source, columns=columns, lines=lines, available=header)
     return drop_highest_loss(runs, drop_highest)
 

@@ -26,6 +26,7 @@ the loss at the optimum. All functions are vectorised over numpy arrays of budge
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -38,9 +39,10 @@ from llmplan.core.intervals import percentile_interval
 FloatArray = NDArray[np.float64]
 
 #: Beyond this factor of a law's fitted compute (either side), its answer is an extrapolation that
-#: reports flag and leave out of any range across laws. Hoffmann et al. themselves extrapolated
-#: about 44x beyond their largest run (1.3e22 FLOPs) to size Chinchilla (5.76e23).
-EXTRAPOLATION_FACTOR: Final = 100.0
+#: reports flag, with the factor, and leave out of any range across laws. One order of magnitude:
+#: Hoffmann et al. themselves extrapolated about 44x beyond their largest run (1.3e22 FLOPs) to
+#: size Chinchilla (5.76e23), and say so.
+EXTRAPOLATION_FACTOR: Final = 10.0
 
 
 def eq4_coefficient(A: ArrayLike, B: ArrayLike, alpha: ArrayLike, beta: ArrayLike) -> FloatArray:
@@ -111,6 +113,8 @@ class Law:
     loss_note: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     why: str = ""
+    #: messages (code and arguments) for texts that carry numbers, for translated reports
+    messages: Mapping[str, dict[str, Any]] = field(default_factory=dict, compare=False)
 
     @property
     def has_loss(self) -> bool:
@@ -119,6 +123,11 @@ class Law:
     @property
     def has_samples(self) -> bool:
         return False
+
+    @property
+    def allocation_minimises_loss(self) -> bool:
+        """Whether :meth:`optimal` is the minimum of :meth:`loss` on the IsoFLOP line."""
+        return self.has_loss
 
     def optimal(self, flops: ArrayLike) -> tuple[FloatArray, FloatArray]:
         """Compute-optimal (N, D) for budgets ``flops``; satisfies 6 N D = C."""
@@ -145,6 +154,10 @@ class Law:
         """House intervals of N_opt, D_opt and loss at ``flops``, if the law has samples."""
         return None
 
+    def loss_interval(self, params: float, tokens: float) -> list[float] | None:
+        """House interval of the predicted loss at (N, D), if the law has samples."""
+        return None
+
     def describe(self) -> dict[str, Any]:
         """JSON-ready description for ``llmplan laws`` and reports."""
         return {
@@ -158,6 +171,7 @@ class Law:
             "loss_note": self.loss_note,
             "notes": list(self.notes),
             "why": self.why,
+            "messages": dict(self.messages),
         }
 
 
@@ -219,6 +233,15 @@ class ParametricLaw(Law):
                 gap > 0, (self.B / np.where(gap > 0, gap, 1.0)) ** (1 / self.beta), np.inf
             )
         return np.asarray(tokens, dtype=float)
+
+    def loss_interval(self, params: float, tokens: float) -> list[float] | None:
+        """House interval of the predicted loss at (N, D) over the samples (parameter uncertainty
+        only), or None without samples."""
+        if not self.has_samples:
+            return None
+        assert self.samples is not None
+        e, a_, b_, al, be = (self.samples[:, i] for i in range(5))
+        return _interval(parametric_loss(params, tokens, e, a_, b_, al, be))
 
     def intervals(self, flops: float) -> dict[str, list[float]] | None:
         """House intervals of N_opt, D_opt and L(N_opt, D_opt) over the samples.

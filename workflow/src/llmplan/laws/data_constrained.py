@@ -59,23 +59,28 @@ _SEARCH_BELOW: Final = 1e4
 _SEARCH_ABOVE: Final = 1e2
 
 
-def data_constrained_loss(params: Any, tokens: Any, unique_tokens: Any) -> dict[str, np.ndarray]:
-    """Eq. 5 with the authors' constants (vectorised): loss with repeated data.
+def data_constrained_loss(
+    params: Any, tokens: Any, unique_tokens: Any, *, law: ParametricLaw | None = None
+) -> dict[str, np.ndarray]:
+    """Eq. 5 (vectorised): the loss with repeated data and excess parameters.
 
-    Returns ``loss``, ``effective_tokens`` D', ``effective_params`` N' and ``epochs`` D / U_D.
-    Unique tokens above D are capped at D (one epoch of part of the data).
+    ``law`` gives E, A, B, alpha, beta (default: the authors' own C4 fit, :data:`FRESH_DATA_LAW`);
+    the decay constants R_D*, R_N* are always the authors'. Returns ``loss``, ``effective_tokens``
+    D', ``effective_params`` N' and ``epochs`` D / U_D. Unique tokens above D are capped at D (one
+    epoch of part of the data), so with ample data the loss is the law's own L(N, D).
     """
-    c = MUENNIGHOFF_2023
+    c = law or FRESH_DATA_LAW
     n = np.asarray(params, dtype=float)
     d = np.asarray(tokens, dtype=float)
     u = np.minimum(np.asarray(unique_tokens, dtype=float), d)
-    g = eq4_coefficient(c["A"], c["B"], c["alpha"], c["beta"])
+    g = eq4_coefficient(c.A, c.B, c.alpha, c.beta)
     r_d = np.maximum(d / u - 1.0, 0.0)
-    u_n = np.minimum(n, (u * g) ** (c["beta"] / c["alpha"]) * g)
+    # U_N: the compute-optimal size for D = U_D, eq. 4 solved for N (N = G (D / G^-1)^(a / b))
+    u_n = np.minimum(n, (u * g) ** (c.beta / c.alpha) * g)
     r_n = np.maximum(n / u_n - 1.0, 0.0)
     d_eff = u + u * R_D_STAR * (1.0 - np.exp(-r_d / R_D_STAR))
     n_eff = u_n + u_n * R_N_STAR * (1.0 - np.exp(-r_n / R_N_STAR))
-    loss = parametric_loss(n_eff, d_eff, c["E"], c["A"], c["B"], c["alpha"], c["beta"])
+    loss = parametric_loss(n_eff, d_eff, c.E, c.A, c.B, c.alpha, c.beta)
     return {
         "loss": loss,
         "effective_tokens": d_eff,
@@ -84,18 +89,29 @@ def data_constrained_loss(params: Any, tokens: Any, unique_tokens: Any) -> dict[
     }
 
 
-def data_constrained_optimum(flops: float, unique_tokens: float) -> dict[str, float]:
-    """The (N, D) minimising :func:`data_constrained_loss` at fixed C = 6 N D."""
-    n0 = float(FRESH_DATA_LAW.optimal(flops)[0])  # the search starts at the fresh-data optimum
+def data_constrained_optimum(
+    flops: float,
+    unique_tokens: float,
+    *,
+    law: ParametricLaw | None = None,
+    max_params: float | None = None,
+) -> dict[str, float]:
+    """The (N, D) minimising :func:`data_constrained_loss` at fixed C = 6 N D (and N <= max_params)."""
+    law = law or FRESH_DATA_LAW
+    n0 = float(law.optimal(flops)[0])  # the search starts at the fresh-data optimum
+    high = math.log(n0 * _SEARCH_ABOVE)
+    if max_params is not None:
+        high = min(high, math.log(max_params))
+    low = min(math.log(n0 / _SEARCH_BELOW), high)
 
     def loss_at(x: np.ndarray) -> np.ndarray:
         n = np.exp(x)
-        return data_constrained_loss(n, tokens_for_flops(flops, n), unique_tokens)["loss"]
+        return data_constrained_loss(n, tokens_for_flops(flops, n), unique_tokens, law=law)["loss"]
 
-    x = argmin_on_interval(loss_at, math.log(n0 / _SEARCH_BELOW), math.log(n0 * _SEARCH_ABOVE))
+    x = argmin_on_interval(loss_at, low, high) if high > low else high
     params = math.exp(x)
     tokens = float(tokens_for_flops(flops, params))
-    parts = data_constrained_loss(params, tokens, unique_tokens)
+    parts = data_constrained_loss(params, tokens, unique_tokens, law=law)
     return {
         "params": params,
         "tokens": tokens,

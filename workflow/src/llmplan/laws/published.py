@@ -13,6 +13,7 @@ from typing import Final
 import numpy as np
 
 from llmplan.core.compute import FLOPS_PER_PF_DAY
+from llmplan.core.messages import N_
 from llmplan.laws.base import FloatArray
 
 HOFFMANN: Final = (
@@ -22,7 +23,7 @@ HOFFMANN: Final = (
 # of their Figure 4, which the approach-3 fit uses, span 1.4e18 to 1.3e22 FLOPs (Epoch AI's
 # extraction of those points, Besiroglu et al. 2024, arXiv:2404.10102).
 HOFFMANN_RANGE: Final = (1.4e18, 1.3e22)
-MASSIVETEXT: Final = (
+MASSIVETEXT: Final = N_(
     "loss in nats/token on MassiveText with the SentencePiece tokeniser of Hoffmann et al."
 )
 
@@ -138,5 +139,6 @@ def epoch_samples(*, seed: int = EPOCH_SAMPLE_SEED, count: int = EPOCH_SAMPLE_CO
 
 KAPLAN: Final = "Kaplan et al. 2020, Scaling Laws for Neural Language Models, arXiv:2001.08361"
 # Kaplan et al.'s compute-efficient frontier spans roughly 1e-8 to 10 PF/s-days of C_min (Figures 1
-# and 13 axes); APPROXIMATE, read off the figures, not a number the paper states.
-KAPLAN_RANGE: Final = (1e-8 * FLOPS_PER_PF_DAY, 10.0 * FLOPS_PER_PF_DAY)
+# and 13 axes), that is twice that in C = 2 C_min (eq. 6.7); APPROXIMATE, read off the figures, not a
+# number the paper states.
+KAPLAN_RANGE: Final = (2e-8 * FLOPS_PER_PF_DAY, 20.0 * FLOPS_PER_PF_DAY)

@@ -20,6 +20,7 @@ from typing import Any, Final
 import numpy as np
 
 from llmplan.core.errors import InputError, Where, unknown_choice
+from llmplan.core.messages import N_, message
 from llmplan.laws.base import Law, ParametricLaw, PowerLaw, TokensPerParamLaw
 from llmplan.laws.kaplan import KaplanLaw
 from llmplan.laws.published import (
@@ -40,7 +41,7 @@ from llmplan.laws.published import (
 )
 
 #: One sentence a report prints wherever predicted losses of several laws stand side by side.
-LOSS_COMPARABILITY_NOTE: Final = (
+LOSS_COMPARABILITY_NOTE: Final = N_(
     "Predicted losses of different laws are not comparable with each other: each law was fitted "
     "on its own dataset with its own tokeniser (Hoffmann et al. and Epoch AI: MassiveText; Kaplan "
     "et al.: WebText2 with GPT-2 byte-pair encoding; fitted laws: your runs), so compare a law's "
@@ -58,16 +59,16 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
     laws: list[Law] = [
         PowerLaw(
             id="chinchilla-approach1",
-            name="Chinchilla approach 1 (training-curve envelope)",
+            name=N_("Chinchilla approach 1 (training-curve envelope)"),
             citation=(
                 f"{HOFFMANN}, s3.1; exponent a = 0.50 from Table 2; coefficient derived from the "
                 "Table 3 projections (least squares in log space)"
             ),
             counts_embeddings=True,
             flops_range=HOFFMANN_RANGE,
-            loss_note="approach 1 fits only the frontier: predicts no loss",
+            loss_note=N_("approach 1 fits only the frontier: predicts no loss"),
             notes=("coefficient k DERIVED from Table 3 (SECONDARY transcription)",),
-            why=(
+            why=N_(
                 "Approach 1 (Hoffmann et al. 2022) fits N_opt ∝ C^0.50 to the lowest loss reached "
                 "at each compute along the training curves; it predicts no loss."
             ),
@@ -76,16 +77,16 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
         ),
         PowerLaw(
             id="chinchilla-approach2",
-            name="Chinchilla approach 2 (IsoFLOP profiles)",
+            name=N_("Chinchilla approach 2 (IsoFLOP profiles)"),
             citation=(
                 f"{HOFFMANN}, s3.2; a = 0.49, b = 0.51 from Table 2; coefficient derived from "
                 "the Table A3 projections (least squares in log space)"
             ),
             counts_embeddings=True,
             flops_range=HOFFMANN_RANGE,
-            loss_note="approach 2 fits only the frontier: predicts no loss",
+            loss_note=N_("approach 2 fits only the frontier: predicts no loss"),
             notes=("coefficient k DERIVED from Table A3 (SECONDARY transcription)",),
-            why=(
+            why=N_(
                 "Approach 2 (Hoffmann et al. 2022) fits N_opt ∝ C^0.49 to the minima of IsoFLOP "
                 "profiles; it predicts no loss."
             ),
@@ -94,12 +95,35 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
         ),
         ParametricLaw(
             id="chinchilla-approach3",
-            name="Chinchilla approach 3 (rounded constants)",
+            name=N_("Chinchilla approach 3"),
+            citation=(
+                f"{HOFFMANN}, s3.3 eq. 2 and 4; unrounded constants from the paper's LaTeX source "
+                "as recorded by Epoch AI (epoch-research/analyzing-chinchilla, data_analysis.ipynb)"
+            ),
+            notes=(
+                "reproduces the paper's Figure 4 (40B at Gopher's budget) and Table A3 within 8%",
+            ),
+            why=N_(
+                "Approach 3 (Hoffmann et al. 2022) fits a loss L(N, D) = E + A/N^α + B/D^β to "
+                "every run; with the unrounded constants of the paper's source it reproduces the "
+                "paper's own projections (Figure 4: 40B parameters at Gopher's budget)."
+            ),
+            **UNROUNDED,
+            **approach3,
+        ),
+        ParametricLaw(
+            id="chinchilla-approach3-rounded",
+            name=N_("Chinchilla approach 3 (rounded constants)"),
             citation=f"{HOFFMANN}, s3.3 eq. 2 and 4; constants App. D.2 eq. 10",
-            why=(
-                "Approach 3 fits a loss L(N, D) = E + A/N^α + B/D^β. With the constants as printed "
-                "(rounded) it favours many more tokens per parameter than with the unrounded ones, "
-                "because the frontier depends on α, β and A/B raised to large powers."
+            notes=(
+                "the constants as printed; they do not reproduce the paper's Figure 4 or Table A3 "
+                "(32B instead of 40B at Gopher's budget)",
+            ),
+            why=N_(
+                "The same approach-3 fit with the constants rounded as printed: the frontier "
+                "depends on α, β and A/B raised to large powers, so the rounding alone moves it to "
+                "about 93 tokens per parameter at Gopher's budget, where the paper's own Figure 4 "
+                "says 40B parameters (59 per parameter)."
             ),
             E=1.69,
             A=406.4,
@@ -109,23 +133,8 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
             **approach3,
         ),
         ParametricLaw(
-            id="chinchilla-approach3-unrounded",
-            name="Chinchilla approach 3 (unrounded constants)",
-            citation=(
-                f"{HOFFMANN}, s3.3 eq. 2 and 4; unrounded constants from the paper's LaTeX source "
-                "as recorded by Epoch AI (epoch-research/analyzing-chinchilla, data_analysis.ipynb)"
-            ),
-            why=(
-                "Approach 3 fits a loss L(N, D) = E + A/N^α + B/D^β. With the constants as printed "
-                "(rounded) it favours many more tokens per parameter than with the unrounded ones, "
-                "because the frontier depends on α, β and A/B raised to large powers."
-            ),
-            **UNROUNDED,
-            **approach3,
-        ),
-        ParametricLaw(
             id="epoch-2024",
-            name="Epoch AI refit of Chinchilla approach 3",
+            name=N_("Epoch AI refit of Chinchilla approach 3"),
             citation=(
                 f"{EPOCH}, refit table; standard errors from Epoch's notebook "
                 "(epoch-research/analyzing-chinchilla, data_analysis.ipynb cells 25 and 54)"
@@ -134,7 +143,7 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
                 "intervals: draws with the published standard errors and the correlations of "
                 "a bootstrap of Epoch's data (EPOCH_2024_CORRELATION)",
             ),
-            why=(
+            why=N_(
                 "Epoch AI's 2024 refit (Besiroglu et al.) fits the same form to Hoffmann's own "
                 "data and finds the original optimiser stopped early; it lands near 20 tokens per "
                 "parameter, consistent with approaches 1 and 2, and publishes standard errors "
@@ -146,14 +155,15 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
         ),
         KaplanLaw(
             id="kaplan-2020",
-            name="Kaplan et al. 2020",
+            name=N_("Kaplan et al. 2020"),
             citation=(
-                f"{KAPLAN}, eq. 6.1 and Table 6 (N_opt = 1.3e9 C_PF-days^0.73); "
-                "loss eq. 1.5 with Table 2 constants"
+                f"{KAPLAN}, eq. 6.1 and Table 6 (N_opt = 1.3e9 C_min^0.73, C_min in PF/s-days), "
+                "with C = 2 C_min (eq. 6.7) as Hoffmann et al. 2022 App. D.4 read it; loss eq. 1.5 "
+                "with Table 2 constants"
             ),
             counts_embeddings=False,
             flops_range=KAPLAN_RANGE,
-            loss_note=(
+            loss_note=N_(
                 "loss in nats/token on WebText2 with the GPT-2 byte-pair tokeniser, "
                 "N = non-embedding parameters"
             ),
@@ -161,15 +171,17 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
                 "N excludes embedding parameters; D = C / 6N is our completion",
                 "fitted range approximate (read off the paper's figures)",
             ),
-            why=(
+            why=N_(
                 "Kaplan et al. 2020 counted non-embedding parameters, trained with a fixed "
                 "learning-rate schedule and small models; it puts most extra compute into "
                 "parameters, so its models are larger and its D / N far lower."
             ),
-            # Table 6: N_opt = N_e C_min^p_N with N_e = 1.3e9, p_N = 0.73 (C in PF/s-days);
-            # Table 2: alpha_N = 0.076, alpha_D = 0.103, N_c = 6.4e13, D_c = 1.8e13
+            # Table 6: N_opt = N_e C_min^p_N with N_e = 1.3e9, p_N = 0.73 (C_min in PF/s-days);
+            # eq. 6.7: C = 2 C_min at the critical batch size (Hoffmann et al. App. D.4: 4.68B at
+            # 1e21 FLOPs); Table 2: alpha_N = 0.076, alpha_D = 0.103, N_c = 6.4e13, D_c = 1.8e13
             n_e=1.3e9,
             p_n=0.73,
+            c_min_per_c=0.5,
             n_c=6.4e13,
             d_c=1.8e13,
             alpha_n=0.076,
@@ -178,13 +190,17 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
         TokensPerParamLaw(
             id="tokens-per-param",
             name=f"{tokens_per_param:g} tokens per parameter",
+            messages={
+                "name": message("law.tokens_per_param.name", ratio=tokens_per_param),
+                "why": message("law.tokens_per_param.why", ratio=tokens_per_param),
+            },
             citation=(
                 f"{HOFFMANN}, Table 3 (about 20 tokens per parameter at the compute-optimal "
                 "frontier); C = 6 N D, Kaplan et al. 2020 arXiv:2001.08361 eq. 2.1"
             ),
             counts_embeddings=True,
             flops_range=(0.0, np.inf),
-            loss_note="a rule of thumb: predicts no loss",
+            loss_note=N_("a rule of thumb: predicts no loss"),
             why=(
                 f"Tokens per parameter is the rule of thumb D = {tokens_per_param:g} N drawn from "
                 "Hoffmann's Table 3."
@@ -197,6 +213,25 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
 
 #: Every built-in law id, in registry order (the ids do not depend on the ratio).
 LAW_IDS: Final = tuple(_builtin_laws(tokens_per_param=math.nan))
+
+#: Old law ids that keep working, with the id they now mean. ``chinchilla-approach3`` used to be
+#: the rounded constants; it now reproduces the paper's own figures (the unrounded constants).
+ALIASES: Final = {"chinchilla-approach3-unrounded": "chinchilla-approach3"}
+#: Every id a scenario, the config or the command line may name.
+KNOWN_IDS: Final = (*LAW_IDS, *ALIASES)
+
+
+def canonical_id(law_id: str) -> str:
+    """The current id of ``law_id`` (an old id maps to its new name)."""
+    return ALIASES.get(law_id, law_id)
+
+
+def alias_note(law_id: str) -> str | None:
+    """A note for an old id, or None."""
+    if law_id not in ALIASES:
+        return None
+    return f"law id '{law_id}' is now called '{ALIASES[law_id]}' (same constants)"
+
 
 #: Keys of a fit result dict (written by the fitting stage).
 FIT_KEYS: Final = ("E", "A", "B", "alpha", "beta")
@@ -267,6 +302,13 @@ def law_from_fit(
     return ParametricLaw(
         id=f"fit:{dataset}",
         name=f"Fitted to {dataset}" + (" (synthetic)" if fit.get("synthetic") else ""),
+        messages={
+            "name": message(
+                "law.fit.synthetic_name" if fit.get("synthetic") else "law.fit.name",
+                dataset=dataset,
+            ),
+            "loss_note": message("law.fit.loss_note", source=source),
+        },
         citation=(
             f"fitted by llmplan to {source} with the parametric form of "
             f"{HOFFMANN}, eq. 2 (approach 3)"
@@ -275,7 +317,7 @@ def law_from_fit(
         flops_range=flops_range,
         loss_note=f"loss in the units and on the data of {source}",
         notes=() if samples is not None else ("no bootstrap samples: no intervals",),
-        why="Approach 3 fitted by llmplan to your runs; its intervals come from the bootstrap.",
+        why=N_("Approach 3 fitted by llmplan to your runs; its intervals come from the bootstrap."),
         samples=samples,
         **values,
     )
@@ -305,6 +347,7 @@ def get_law(
         For an unknown id, with the nearest valid ids.
     """
     laws = _builtin_laws(_ratio(tokens_per_param))
+    law_id = canonical_id(law_id)
     if law_id in laws:
         return laws[law_id]
     fitted = fitted or {}

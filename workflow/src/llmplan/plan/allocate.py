@@ -52,6 +52,7 @@ class Allocation:
     loss_note: str
     intervals: dict[str, list[float]] | None
     in_range: bool
+    extrapolation_factor: float
     warnings: tuple[str, ...] = ()
     max_params: dict[str, Any] | None = None
     data_constrained: dict[str, Any] | None = None
@@ -77,6 +78,7 @@ class Allocation:
             "loss_note": self.loss_note,
             "intervals": self.intervals,
             "in_range": bool(self.in_range),
+            "extrapolation_factor": float(self.extrapolation_factor),
             "warnings": list(self.warnings),
         }
         for key in ("max_params", "data_constrained", "inference", "memory"):
@@ -229,6 +231,7 @@ def allocate(
         loss_note=law.loss_note,
         intervals=law.intervals(flops),
         in_range=bool(law.in_range(flops)),
+        extrapolation_factor=float(law.extrapolation(flops)),
         warnings=tuple(warnings),
         **sections,
     )

@@ -1,47 +1,44 @@
-"""A scenario's plan: its budget in every unit and the compute-optimal allocation under each law.
+"""A scenario's plan: its budget in every unit, the recommendation, and every law's allocation.
 
 Pure: takes a validated :class:`~llmplan.inputs.scenario.Scenario` and the catalog and returns the
 JSON-ready content of ``reports/scenarios/<name>/plan.json``. Everything a report shows is in that
 dict, including the sampled curves its charts draw, so rendering needs nothing else.
 
-The recommendation uses one law, the scenario's ``primary_law`` (default: Epoch AI's 2024 refit of
-Chinchilla approach 3, Besiroglu et al. 2024, arXiv:2404.10102, which corrects the approach-3 fit
-of Hoffmann et al. 2022), capped at ``constraints.max_params`` when that binds; the report shows the
-range across every law beside it.
+The recommendation (:mod:`.decide`) uses one law, the scenario's ``primary_law`` (default: Epoch
+AI's 2024 refit of Chinchilla approach 3, Besiroglu et al. 2024, arXiv:2404.10102), within the
+budget and every constraint. ``llmplan allocate`` calls :func:`plan_budget` too, so the command
+line and the reports give the same answer to the same question. Beside it: every law's own
+allocation, the range across the laws used within their fitted compute, the risks, and what-ifs.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Final
 
 import numpy as np
 
+from llmplan.arch.shape import ModelShape
 from llmplan.core.compute import tokens_for_flops
-from llmplan.core.units import format_si
+from llmplan.core.intervals import INTERVAL_TEXT
 from llmplan.inputs.budget import Budget
 from llmplan.inputs.catalog import Catalog
 from llmplan.inputs.constraints import Constraints
 from llmplan.inputs.scenario import Scenario
 from llmplan.laws.base import Law
-from llmplan.laws.registry import LOSS_COMPARABILITY_NOTE, get_law
+from llmplan.laws.registry import LOSS_COMPARABILITY_NOTE, alias_note, canonical_id, get_law
 from llmplan.plan.allocate import allocate_all
+from llmplan.plan.architecture import exact_per_token, plan_architecture
+from llmplan.plan.decide import PerToken, decide
 from llmplan.plan.memory import memory_plan
+from llmplan.plan.risks import comparable_model, laws_range, risks
+from llmplan.plan.whatif import what_if
+from llmplan.run.training import auto_mfu_budget, plan_training_run
 
-#: Budget multipliers of the sensitivity table ("halving or doubling the budget").
-BUDGET_FACTORS: Final = (0.5, 1.0, 2.0)
-#: MFU shifts of the sensitivity table (absolute, in fractions of peak).
-MFU_SHIFTS: Final = (-0.10, +0.10)
 #: Range of compute over which frontiers are drawn, FLOPs.
 FRONTIER_FLOPS: Final = (1e18, 1e27)
-
-
-def _finite(value: Any) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 def similar_models(catalog: Catalog, flops: float, *, factor: float = 4.0) -> list[dict[str, Any]]:
@@ -66,132 +63,54 @@ def similar_models(catalog: Catalog, flops: float, *, factor: float = 4.0) -> li
     return sorted(rows, key=lambda r: (abs(math.log(r["compute_ratio"])), r["id"]))
 
 
-def recommendation(
+def plan_budget(
     budget: Budget,
-    allocations: Sequence[dict[str, Any]],
+    laws: Sequence[Law],
     primary: Law,
     constraints: Constraints,
+    *,
+    inference_loss_tolerance: float,
+    catalog: Catalog | None = None,
+    per_token: PerToken | None = None,
 ) -> dict[str, Any]:
-    """The headline plan: the primary law's allocation with every constraint applied.
+    """The recommendation under ``primary`` and every law's allocation, for one budget.
 
-    The compute-optimal (N, D); with ``inference_tokens``, the inference-aware model of Sardana
-    et al. 2023 (same loss, lowest lifetime FLOPs, trained beyond the budget); with
-    ``max_params`` below the chosen N, N capped at the budget's compute (D = C / 6N, which also
-    caps an inference-aware plan: training a capped model to the target loss could cost without
-    bound); with ``unique_tokens``, the epochs over the unique data that the plan implies (the
-    data-constrained optimum of Muennighoff et al. 2023 is in the report's data section). The
-    memory check is for the recommended N.
+    Returns ``recommendation`` (:func:`llmplan.plan.decide.decide`, plus the memory check for the
+    recommended N and the catalog model of comparable loss), ``allocations`` (each law's own
+    answer), ``laws_range`` (across the laws used within 10x of their fitted compute) and
+    ``risks``.
     """
-    chosen = next(a for a in allocations if a["law"] == primary.id)
-    params, tokens, loss = chosen["params"], chosen["tokens"], chosen["loss"]
-    train_flops = budget.flops
-    basis = [f"compute-optimal under {chosen['law_name']}"]
-    inference = chosen.get("inference") if constraints.inference_tokens else None
-    if inference:
-        params, tokens, loss = (
-            inference["params"],
-            inference["train_tokens"],
-            inference["target_loss"],
-        )
-        train_flops = inference["train_flops"]
-        basis = [
-            f"inference-aware under {chosen['law_name']} for "
-            f"{format_si(inference['inference_tokens'])} lifetime inference tokens "
-            "(Sardana et al. 2023)"
-        ]
-    capped_applied = constraints.max_params is not None and params > constraints.max_params
-    if capped_applied:
-        capped = chosen["max_params"]
-        params, tokens, loss = capped["params"], capped["tokens"], capped["loss"]
-        train_flops = budget.flops
-        basis = [
-            f"compute-optimal under {chosen['law_name']}, capped at max_params = "
-            f"{format_si(constraints.max_params)}"
-        ]
-        if inference:
-            basis.append(
-                f"the inference-aware model ({format_si(inference['params'])}) is above the cap too"
-            )
-    scale = train_flops / budget.flops
-    epochs = tokens / constraints.unique_tokens if constraints.unique_tokens else None
-    memory = (
-        memory_plan(params, budget.hardware, budget.count) if budget.hardware is not None else None
+    rec = decide(
+        budget,
+        primary,
+        constraints,
+        inference_loss_tolerance=inference_loss_tolerance,
+        per_token=per_token,
     )
-    by_params = [a["params"] for a in allocations]
-    by_tokens = [a["tokens"] for a in allocations]
-    return {
-        "law": chosen["law"],
-        "law_name": chosen["law_name"],
-        "basis": basis,
-        "params": params,
-        "tokens": tokens,
-        "tokens_per_param": tokens / params,
-        "loss": loss,
-        "intervals": None if inference or capped_applied else chosen["intervals"],
-        "train_flops": train_flops,
-        "days": None if budget.days is None else budget.days * scale,
-        "usd": None if budget.usd is None else budget.usd * scale,
-        "capped": capped_applied,
-        "unique_tokens": constraints.unique_tokens,
-        "epochs": epochs,
-        "memory": memory,
-        "range": {
-            "params": [min(by_params), max(by_params)],
-            "tokens": [min(by_tokens), max(by_tokens)],
-            "tokens_per_param": [
-                min(a["tokens_per_param"] for a in allocations),
-                max(a["tokens_per_param"] for a in allocations),
-            ],
-        },
-    }
-
-
-def sensitivity(scenario: Scenario, law: Law) -> list[dict[str, Any]]:
-    """The primary law's plan when the budget halves or doubles, and when MFU shifts."""
-    budget = scenario.budget
-    rows = []
-    for factor in BUDGET_FACTORS:
-        flops = budget.flops * factor
-        label = (
-            "as planned" if factor == 1 else ("budget halved" if factor < 1 else "budget doubled")
+    allocations = [
+        a.to_dict()
+        for a in allocate_all(
+            budget.flops,
+            laws,
+            constraints=constraints,
+            hardware=budget.hardware,
+            count=budget.count,
         )
-        rows.append(_sensitivity_row(label, flops, law, budget, days=_scaled(budget.days, factor)))
-    if budget.hardware is not None and budget.mfu:
-        fixed_compute = budget.form in ("flops", "pf_days")
-        for shift in MFU_SHIFTS:
-            mfu = budget.mfu + shift
-            if not 0 < mfu <= 1:
-                continue
-            label = f"MFU {mfu:.0%} instead of {budget.mfu:.0%}"
-            if fixed_compute:
-                # a budget of FLOPs: the same model, done sooner or later
-                days = _scaled(budget.days, budget.mfu / mfu)
-                rows.append(_sensitivity_row(label, budget.flops, law, budget, days=days))
-            else:
-                # the same hardware for the same time: compute scales with MFU
-                flops = budget.flops * mfu / budget.mfu
-                rows.append(_sensitivity_row(label, flops, law, budget, days=budget.days))
-    return rows
-
-
-def _scaled(value: float | None, factor: float) -> float | None:
-    return None if value is None else value * factor
-
-
-def _sensitivity_row(
-    label: str, flops: float, law: Law, budget: Budget, *, days: float | None
-) -> dict[str, Any]:
-    n_opt, d_opt = law.optimal(flops)
-    params, tokens = float(n_opt), float(d_opt)
-    return {
-        "label": label,
-        "flops": flops,
-        "params": params,
-        "tokens": tokens,
-        "tokens_per_param": tokens / params,
-        "loss": _finite(law.loss(params, tokens)) if law.has_loss else None,
-        "days": days,
-    }
+    ]
+    memory = (
+        memory_plan(rec["params"], budget.hardware, budget.count)
+        if budget.hardware is not None
+        else None
+    )
+    rec["memory"] = memory
+    rec["comparable"] = (
+        comparable_model(primary, rec["loss"], catalog)
+        if catalog is not None and rec["loss_law"] == primary.id
+        else None
+    )
+    spread = laws_range(allocations)
+    rec["risks"] = risks(rec, allocations, spread, budget, memory)
+    return {"recommendation": rec, "allocations": allocations, "laws_range": spread}
 
 
 def curves(flops: float, laws: Sequence[Law]) -> dict[str, Any]:
@@ -207,7 +126,9 @@ def curves(flops: float, laws: Sequence[Law]) -> dict[str, Any]:
             "isoflop_params": None,
             "isoflop_loss": None,
         }
-        if law.has_loss:
+        # a law whose allocation is not the minimum of its own loss (Kaplan) is not drawn:
+        # its marker would not sit at its curve's minimum
+        if law.allocation_minimises_loss:
             n = np.geomspace(float(n_opt) / 30, float(n_opt) * 30, 121)
             d = tokens_for_flops(flops, n)
             entry["isoflop_params"] = n.tolist()
@@ -216,50 +137,79 @@ def curves(flops: float, laws: Sequence[Law]) -> dict[str, Any]:
     return out
 
 
+def resolve_mfu(scenario: Scenario, primary: Law) -> Scenario:
+    """The scenario with ``mfu: auto`` resolved to the calibrated MFU of the layout that trains the
+    primary law's model (:func:`llmplan.run.training.auto_mfu_budget`); unchanged otherwise."""
+    if not scenario.budget.mfu_auto:
+        return scenario
+    resolved = auto_mfu_budget(
+        scenario.budget,
+        lambda c: tuple(float(x) for x in primary.optimal(c)),  # type: ignore[return-value]
+        assumptions=scenario.assumptions,
+        spec=scenario.model,
+    )
+    return replace(scenario, budget=resolved)
+
+
 def build_plan(
     scenario: Scenario,
     catalog: Catalog,
     *,
     provenance: dict[str, Any],
     fitted: Mapping[str, Law] | None = None,
+    inference_loss_tolerance: float,
 ) -> dict[str, Any]:
     """The plan of a scenario as a JSON-ready dict (the content of ``plan.json``)."""
-    budget = scenario.budget
+    law_ids = list(dict.fromkeys(canonical_id(law_id) for law_id in scenario.laws))
     laws = [
         get_law(law_id, tokens_per_param=scenario.tokens_per_param, fitted=fitted)
-        for law_id in scenario.laws
+        for law_id in law_ids
     ]
-    allocations = [
-        a.to_dict()
-        for a in allocate_all(
-            budget.flops,
-            laws,
-            constraints=scenario.constraints,
-            hardware=budget.hardware,
-            count=budget.count,
-        )
-    ]
-    primary = scenario.primary_law if scenario.primary_law in scenario.laws else scenario.laws[0]
-    primary_law = laws[list(scenario.laws).index(primary)]
+    primary_id = canonical_id(scenario.primary_law)
+    primary = laws[law_ids.index(primary_id)]
+    scenario = resolve_mfu(scenario, primary)
+    budget = scenario.budget
+    per_token = exact_per_token(scenario)
+    decided = plan_budget(
+        budget,
+        laws,
+        primary,
+        scenario.constraints,
+        inference_loss_tolerance=inference_loss_tolerance,
+        catalog=catalog,
+        per_token=per_token,
+    )
     constraints = {
         key: value for key, value in vars(scenario.constraints).items() if value is not None
     }
-    return {
+    notes = [
+        note for law_id in (*scenario.laws, scenario.primary_law) if (note := alias_note(law_id))
+    ]
+    plan = {
         "scenario": {
             "name": scenario.name,
             "title": scenario.title,
             "description": scenario.description,
+            "translations": scenario.translations,
             "file": scenario.file,
             "sha256": scenario.sha256,
         },
         "budget": budget.to_dict(),
         "constraints": constraints,
         "laws": [law.describe() for law in laws],
-        "primary_law": primary,
-        "recommendation": recommendation(budget, allocations, primary_law, scenario.constraints),
-        "allocations": allocations,
+        "law_notes": list(dict.fromkeys(notes)),
+        "primary_law": primary.id,
+        "interval_text": INTERVAL_TEXT,
+        **decided,
         "loss_caveat": LOSS_COMPARABILITY_NOTE,
-        "sensitivity": sensitivity(scenario, primary_law),
+        "what_if": what_if(
+            budget,
+            primary,
+            scenario.constraints,
+            decided["recommendation"],
+            inference_loss_tolerance=inference_loss_tolerance,
+            per_token=per_token,
+        ),
         "curves": curves(budget.flops, laws),
         "similar_models": similar_models(catalog, budget.flops),
         "catalog_points": [
@@ -269,3 +219,14 @@ def build_plan(
         ],
         "provenance": provenance,
     }
+    plan["architecture"] = plan_architecture(
+        scenario, catalog, laws=laws, params=plan["recommendation"]["params"]
+    )
+    rec = plan["recommendation"]
+    plan["training_run"] = plan_training_run(
+        budget,
+        rec["params"],
+        rec["tokens"],
+        shape=ModelShape.from_dict(plan["architecture"]["shape"]),
+    )
+    return plan

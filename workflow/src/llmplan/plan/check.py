@@ -25,7 +25,7 @@ from llmplan.inputs.scenario import load_scenario, scenario_document, scenario_n
 from llmplan.inputs.settings import Settings, defaults, known_law_ids, read_config
 from llmplan.io.runs_csv import read_dataset_runs
 from llmplan.io.yamldoc import read_text
-from llmplan.laws.registry import LAW_IDS
+from llmplan.laws.registry import KNOWN_IDS
 
 #: Where the command line looks for the project's settings (relative to the working directory).
 CONFIG_FILE: Final = Path("config/config.yaml")
@@ -33,7 +33,7 @@ CONFIG_FILE: Final = Path("config/config.yaml")
 
 def check_config(path: Path | str = CONFIG_FILE) -> dict[str, Any]:
     """``config/config.yaml`` validated, with file, line and field in every message."""
-    return read_config(path, builtin_laws=LAW_IDS)
+    return read_config(path, builtin_laws=KNOWN_IDS)
 
 
 def load_settings(path: Path | str | None = None) -> Settings:
@@ -53,7 +53,7 @@ def check_settings(config: Mapping[str, Any], where: Where) -> Settings:
     """Settings of the merged config (files and ``--config``): law ids known, primary law among
     the laws. ``config/config.yaml`` was checked with its lines first; this catches what the
     merge of several config files, or values given with ``--config``, brings."""
-    known = known_law_ids(config, LAW_IDS)
+    known = known_law_ids(config, KNOWN_IDS)
     settings = Settings.from_config(config)
     errors = ErrorCollector()
     for i, law in enumerate(settings.laws):
@@ -104,7 +104,7 @@ def check_inputs(
     catalog = None
     with errors.checking():
         catalog = load_catalog(catalog_dir)
-    known = known_law_ids(config, LAW_IDS)
+    known = known_law_ids(config, KNOWN_IDS)
     laws: dict[str, tuple[str, ...]] = {}
     files = only if only is not None else _scenario_files(Path(scenario_dir), errors)
     for path in files:

@@ -8,14 +8,20 @@ law id, hardware id, year, constant or arithmetic. Each context is a plain mappi
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from llmplan.core.compute import FLOPS_PER_PF_DAY
+from markupsafe import Markup
+
 from llmplan.core.intervals import INTERVAL_TEXT
+from llmplan.core.messages import N_
 from llmplan.inputs.settings import Settings
+from llmplan.report.format import filters
+from llmplan.report.glossary import GLOSSARY
+from llmplan.report.i18n import Language, language
 
 #: The catalog report's headline starts from this model (the first widely cited pre-trained
 #: transformer, Devlin et al. 2018); the earliest model when the catalog lacks it.
@@ -26,8 +32,6 @@ CATALOG_TABLE_LAWS: Final = ("chinchilla-approach3", "epoch-2024")
 UNIT_EXPLAINER_HARDWARE: Final = ("v100-sxm", "a100-40gb")
 #: Decoders at least this large enter the tokens-per-parameter medians of the catalog headline.
 MEDIAN_MIN_PARAMS: Final = 1e10
-#: Relative slack when deciding that a plan trains past its budget (rounding of the optimiser).
-OVER_BUDGET_TOLERANCE: Final = 1e-6
 
 
 @dataclass(frozen=True)
@@ -38,13 +42,61 @@ class AllocationRow:
     law: Mapping[str, Any]
     primary: bool
     fitted_range: tuple[float, float] | None  # None: any budget
+    name: str = ""  # the law's name in the report's language
 
 
-def plan_context(plan: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
-    """The context of ``plan.html.j2``."""
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+#: The decision sentence, one per combination of what the budget tells (time, money).
+DECISION: Final = {
+    (True, True): N_(
+        "Train a <strong>{params}-parameter</strong> model on <strong>{tokens} tokens</strong> "
+        "in <strong>{days} days</strong> on {hardware} for about <strong>{usd}</strong>."
+    ),
+    (True, False): N_(
+        "Train a <strong>{params}-parameter</strong> model on <strong>{tokens} tokens</strong> "
+        "in <strong>{days} days</strong> on {hardware}."
+    ),
+    (False, True): N_(
+        "Train a <strong>{params}-parameter</strong> model on <strong>{tokens} tokens</strong> "
+        "for about <strong>{usd}</strong>."
+    ),
+    (False, False): N_(
+        "Train a <strong>{params}-parameter</strong> model on <strong>{tokens} tokens</strong>."
+    ),
+}
+WHOLE_BUDGET: Final = N_("That is the whole budget, and not more.")
+HARDWARE: Final = N_("{count} × {name} at {mfu} MFU")
+BUDGET_FORMS: Final = {
+    "flops": N_("FLOPs"),
+    "pf_days": N_("petaFLOP/s-days"),
+    "days": N_("accelerators for a number of days"),
+    "gpu_hours": N_("accelerator-hours"),
+    "usd": N_("dollars"),
+}
+PRICE_SOURCE: Final = N_("stated in the scenario")
+
+
+def _date(lang: Language, plan: Mapping[str, Any]) -> str:
+    epoch = plan["provenance"].get("build_epoch")
+    if epoch is None:
+        return plan["provenance"]["build_date"] if lang.code == "en" else lang.gettext("unknown")
+    return lang.date(dt.datetime.fromtimestamp(epoch, tz=dt.UTC))
+
+
+def plan_context(
+    plan: Mapping[str, Any], settings: Settings, lang: Language | None = None
+) -> dict[str, Any]:
+    """The context of ``plan.html.j2`` in ``lang`` (default English)."""
+    lang = lang or language("en")
+    _ = lang.gettext
+    fmt = filters(lang)
     budget = plan["budget"]
     rec = plan["recommendation"]
     laws = {law["id"]: law for law in plan["laws"]}
+    names = {law_id: lang.law_text(law, "name") for law_id, law in laws.items()}
     primary = next(a for a in plan["allocations"] if a["law"] == plan["primary_law"])
     rows = []
     for a in plan["allocations"]:
@@ -52,25 +104,98 @@ def plan_context(plan: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
         low, high = law["flops_range"]
         bounded = high is not None and high < 1e40
         rows.append(
-            AllocationRow(a, law, a["law"] == plan["primary_law"], (low, high) if bounded else None)
+            AllocationRow(
+                a,
+                law,
+                a["law"] == plan["primary_law"],
+                (low, high) if bounded else None,
+                names[a["law"]],
+            )
         )
-    over = rec["train_flops"] / budget["flops"] - 1.0
-    inference = primary.get("inference")
-    inference_days = None
-    if inference and budget["days"] is not None:
-        inference_days = budget["days"] * (1.0 + inference["extra_train_fraction"])
+    alternative = next((alt for alt in rec["alternatives"] if alt["kind"] == "sardana"), None)
+    hardware = None
+    if budget["hardware"]:
+        hardware = (
+            _(HARDWARE)
+            .format(
+                count=f"{budget['count']:,.0f}" if budget["count"] else "",
+                name=budget["hardware_name"],
+                mfu=fmt["pct"](budget["mfu"]),
+            )
+            .strip()
+        )
+    args = {
+        "params": fmt["si"](rec["params"]),
+        "tokens": fmt["si"](rec["tokens"]),
+        "days": fmt["num"](rec["days"]),
+        "usd": fmt["usd"](rec["usd"]),
+        "hardware": hardware,
+    }
+    decision = Markup(_(DECISION[(rec["days"] is not None, rec["usd"] is not None)])).format(**args)
+    if rec["within_budget"] and not budget["soft"]:
+        decision += " " + _(WHOLE_BUDGET)
+    scenario = plan["scenario"]
+    local = (scenario.get("translations") or {}).get(lang.code, {})
+    what_if = [{**row, "label": lang.message(row["label"])} for row in plan["what_if"]]
     return {
         "plan": plan,
         "settings": settings,
+        "rec": rec,
+        "title": local.get("title") or scenario["title"],
+        "description": local.get("description", scenario["description"]),
+        "decision": decision,
+        "basis": "; ".join(lang.message(item) for item in rec["basis"]) + ".",
+        "law_name": names[plan["primary_law"]],
+        "model_sentence": _capitalised(plan["architecture"]["headline"]),
         "primary": primary,
         "rows": rows,
-        "why": list(dict.fromkeys(law["why"] for law in plan["laws"] if law.get("why"))),
-        "rec_pf_days": rec["train_flops"] / FLOPS_PER_PF_DAY,
-        "over_budget_fraction": over if over > OVER_BUDGET_TOLERANCE else None,
-        "inference_days": inference_days,
-        "fixed_compute": budget["form"] in ("flops", "pf_days"),
-        "energy_mwh": None if budget["energy_kwh"] is None else budget["energy_kwh"] / 1000.0,
+        "why": list(
+            dict.fromkeys(lang.law_text(law, "why") for law in plan["laws"] if law.get("why"))
+        ),
+        "hardware": hardware,
+        "price": fmt["usd2"](budget["price_per_hour"]) if budget["price_per_hour"] else None,
+        "price_source": _(budget["price_source"]) if budget["price_source"] else None,
+        "risks": [{**r, "title": _(r["title"]), "text": lang.message(r)} for r in rec["risks"]],
+        "what_if": what_if,
+        "alternative": alternative,
+        "budget_form": _(BUDGET_FORMS[budget["form"]]),
+        "budget_notes": [lang.message(note) for note in budget["notes"]],
+        "energy_mwh": None if rec["energy_kwh"] is None else rec["energy_kwh"] / 1000.0,
+        "budget_energy_mwh": None
+        if budget["energy_kwh"] is None
+        else budget["energy_kwh"] / 1000.0,
+        "flagged_laws": [
+            f"{names[a['law']]} ({fmt['num'](a['extrapolation_factor'], 2)}×)"
+            for a in plan["allocations"]
+            if not a["in_range"]
+        ],
+        "cap_cost": (
+            rec["loss"] - rec["unconstrained"]["loss"]
+            if rec["capped"]
+            and rec["loss"] is not None
+            and rec["unconstrained"]["loss"] is not None
+            else None
+        ),
+        "loss_caveat": _(plan["loss_caveat"]),
+        "law_notes": plan["law_notes"],
+        "has_training_run": bool(plan.get("training_run")),
         "interval_text": INTERVAL_TEXT,
+        "glossary": [(_(term), _(text)) for term, text in GLOSSARY],
+        "sources": [
+            {
+                "id": law["id"],
+                "name": names[law["id"]],
+                "citation": law["citation"],
+                "counts": _("N includes embedding parameters.")
+                if law["counts_embeddings"]
+                else _("N excludes embedding parameters."),
+                "loss_note": lang.law_text(law, "loss_note").rstrip(".") + ".",
+            }
+            for law in plan["laws"]
+        ],
+        "build_date": _date(lang, plan),
+        "what_if_has_days": any(row["same_plan_days"] is not None for row in plan["what_if"]),
+        "what_if_has_usd": any(row["same_plan_usd"] is not None for row in plan["what_if"]),
     }
 
 
@@ -78,8 +203,12 @@ def _median(values: Sequence[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def catalog_context(catalog: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
-    """The context of ``catalog.html.j2``."""
+def catalog_context(
+    catalog: Mapping[str, Any], settings: Settings, lang: Language | None = None
+) -> dict[str, Any]:
+    """The context of ``catalog.html.j2`` in ``lang`` (default English)."""
+    lang = lang or language("en")
+    _ = lang.gettext
     models = catalog["models"]
     by_id = {m["id"]: m for m in models}
     first = by_id.get(HEADLINE_FIRST_MODEL) or min(
@@ -97,9 +226,9 @@ def catalog_context(catalog: Mapping[str, Any], settings: Settings) -> dict[str,
     trend_rows = [
         (label, trends["fits"].get(key))
         for key, label in (
-            (f"before_{split}", f"before {split}"),
-            (f"from_{split}", f"from {split}"),
-            ("all", "all"),
+            (f"before_{split}", _("before {year}").format(year=split)),
+            (f"from_{split}", _("from {year}").format(year=split)),
+            ("all", _("all")),
         )
     ]
     return {
@@ -123,6 +252,11 @@ def catalog_context(catalog: Mapping[str, Any], settings: Settings) -> dict[str,
             [1.0 / h["pf_days_per_gpu_day"] for h in explainer] if explainer else []
         ),
         "flagged": [m for m in models if m["compute_flag"]],
+        "build_date": lang.date(
+            None
+            if catalog["provenance"].get("build_epoch") is None
+            else dt.datetime.fromtimestamp(catalog["provenance"]["build_epoch"], tz=dt.UTC)
+        ),
         "interval_text": INTERVAL_TEXT,
     }
 
@@ -144,4 +278,49 @@ def fit_context(
             {**row, "tokens_per_param": row["D_opt"] / row["N_opt"]} for row in fit["allocation"]
         ],
         "interval_text": INTERVAL_TEXT,
+    }
+
+
+#: How each report language is named on the others' pages.
+LANGUAGE_NAMES: Final = {"en": "English", "zh": "中文"}
+
+
+def suffix(code: str) -> str:
+    """The file suffix of a language's reports: "" for English, ".zh" for Chinese."""
+    return "" if code == "en" else f".{code}"
+
+
+def index_context(
+    plans: Sequence[Mapping[str, Any]],
+    fits: Sequence[Mapping[str, Any]],
+    catalog: Mapping[str, Any],
+    settings: Settings,
+    lang: Language,
+) -> dict[str, Any]:
+    """The context of ``index.html.j2`` in ``lang``."""
+    _ = lang.gettext
+    rows = []
+    for plan in plans:
+        scenario = plan["scenario"]
+        local = (scenario.get("translations") or {}).get(lang.code, {})
+        rows.append(
+            {
+                "plan": plan,
+                "title": local.get("title") or scenario["title"],
+                "risks": [_(risk["title"]) for risk in plan["recommendation"]["risks"]],
+            }
+        )
+    epoch = catalog["provenance"].get("build_epoch")
+    when = None if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+    return {
+        "rows": rows,
+        "fits": fits,
+        "catalog": catalog,
+        "settings": settings,
+        "suffix": suffix(lang.code),
+        "build_date": lang.date(when),
+        "other_languages": [
+            (code, LANGUAGE_NAMES[code]) for code in settings.languages if code != lang.code
+        ],
+        "index_of": {code: f"index{suffix(code)}.html" for code in settings.languages},
     }

@@ -6,11 +6,14 @@ Templates format; they do not compute. Every number a page shows passes through 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from llmplan.core.units import format_si
+
+if TYPE_CHECKING:
+    from llmplan.report.i18n import Language
 
 
 def _is_number(value: Any) -> bool:
@@ -61,7 +64,25 @@ def fmt_usd(value: Any) -> str:
     return f"${value:,.0f}"
 
 
-#: The filters every template may use.
+def filters(lang: Language | None = None) -> dict[str, Any]:
+    """The filters every template may use, numbers written as ``lang``'s readers write them."""
+    if lang is None or lang.code == "en":
+        return dict(FILTERS)
+    from llmplan.report.i18n import format_chinese
+
+    def si(value: Any, digits: int = 3) -> str:
+        return format_chinese(float(value), digits=digits) if _is_number(value) else "–"
+
+    def usd(value: Any) -> str:
+        return lang.formats["usd"](value) if _is_number(value) else "–"
+
+    def usd2(value: Any) -> str:
+        return lang.formats["usd2"](value) if _is_number(value) else "–"
+
+    return {**FILTERS, "si": si, "usd": usd, "usd2": usd2}
+
+
+#: The English filters.
 FILTERS = {
     "si": fmt_si,
     "sci": fmt_sci,
@@ -69,4 +90,5 @@ FILTERS = {
     "pct": fmt_pct,
     "signed_pct": fmt_signed_pct,
     "usd": fmt_usd,
+    "usd2": lambda value: f"${float(value):,.2f}" if _is_number(value) else "–",
 }

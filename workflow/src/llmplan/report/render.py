@@ -22,11 +22,14 @@ import jinja2
 from markupsafe import Markup
 
 from llmplan.io.provenance import TEMPLATE_DIR
-from llmplan.report.format import FILTERS
+from llmplan.report.format import filters
+from llmplan.report.i18n import Language, language
 
 
-def environment(template_dir: Path | str = TEMPLATE_DIR) -> jinja2.Environment:
-    """The Jinja environment: autoescape on for every template, strict undefined."""
+@functools.cache
+def environment(template_dir: Path | str = TEMPLATE_DIR, lang: str = "en") -> jinja2.Environment:
+    """The Jinja environment of a language: autoescape on for every template, strict undefined,
+    Jinja2's i18n extension with the language's message catalog, number filters its readers use."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),
         autoescape=True,
@@ -34,16 +37,27 @@ def environment(template_dir: Path | str = TEMPLATE_DIR) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters.update(FILTERS)
+    chosen = language(lang)
+    env.install_gettext_translations(chosen.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(filters(chosen))
+    env.globals["lang"] = chosen.code
+    env.globals["html_lang"] = chosen.locale.replace("_", "-")
     return env
 
 
 def render_html(
-    template: str, context: Mapping[str, Any], *, template_dir: Path | str = TEMPLATE_DIR
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    template_dir: Path | str = TEMPLATE_DIR,
+    lang: Language | None = None,
 ) -> str:
-    """Render ``template`` with ``context``. Charts must be passed as :class:`Markup`."""
-    return environment(template_dir).get_template(template).render(**context)
+    """Render ``template`` with ``context`` in ``lang`` (default English). Charts must be passed
+    as :class:`Markup`."""
+    code = "en" if lang is None else lang.code
+    return environment(str(template_dir), code).get_template(template).render(**context)
 
 
 def safe_svg(svg: str) -> Markup:
@@ -104,3 +118,27 @@ def html_to_pdf(html: str, *, epoch: int = 0) -> bytes:
         for logger, level in zip(quiet, levels, strict=True):
             logger.setLevel(level)
     return pdf
+
+
+def overflows(html: str, *, tolerance_px: float = 1.0) -> list[str]:
+    """What sticks out of the page: ``page N: <tag>`` for each box wider than the page's content
+    area (a table that runs off the paper). Empty when every page fits."""
+    import weasyprint
+
+    def walk(box: Any) -> Any:
+        yield box
+        for child in getattr(box, "children", None) or []:
+            yield from walk(child)
+
+    document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=refusing_fetcher())
+    out = []
+    for number, page in enumerate(document.render().pages, start=1):
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width
+        for box in walk(page_box):
+            if type(box).__name__ in ("PageBox", "MarginBox") or not hasattr(box, "margin_width"):
+                continue
+            if box.position_x + box.margin_width() > right + tolerance_px:
+                out.append(f"page {number}: <{getattr(box, 'element_tag', '?')}>")
+                break
+    return out

@@ -12,7 +12,7 @@ from llmplan.inputs.settings import Settings, known_law_ids
 from llmplan.io.jsonio import dumps, read_json, write_atomic
 from llmplan.io.provenance import provenance, sha256_file
 from llmplan.laws.fitted import read_fitted_laws
-from llmplan.laws.registry import LAW_IDS
+from llmplan.laws.registry import KNOWN_IDS
 from llmplan.plan.build import build_plan
 
 
@@ -33,7 +33,7 @@ def write_plan(
         scenario_path,
         hardware=catalog.hardware,
         settings=settings,
-        known_laws=known_law_ids(config, LAW_IDS),
+        known_laws=known_law_ids(config, KNOWN_IDS),
     )
     inputs = {
         "scenario": scenario.sha256,
@@ -46,5 +46,6 @@ def write_plan(
         catalog,
         provenance=provenance(inputs),
         fitted=read_fitted_laws((fit_jsons or {}).values()),
+        inference_loss_tolerance=settings.inference_loss_tolerance,
     )
     write_atomic(out_json, dumps(plan))

@@ -20,12 +20,10 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
-from matplotlib.transforms import Bbox
 
-from llmplan.core.units import format_si
-from llmplan.report.charts.base import PALETTE, figure_to_svg, new_figure
+from llmplan.report.charts.base import PALETTE, Label, figure_to_svg, new_figure, place_labels
+from llmplan.report.i18n import Language, language
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -78,8 +76,9 @@ def _pf_days_label(value: float) -> str:
     return f"{value:.3g}"
 
 
-def compute_chart_figure(table: pd.DataFrame) -> Figure:
+def compute_chart_figure(table: pd.DataFrame, lang: Language | None = None) -> Figure:
     """Training compute per model (PF/s-days, log scale), grouped and coloured by family."""
+    _ = (lang or language("en")).gettext
     rows = _ordered(table).reset_index(drop=True)
     colours = family_colours(table)
     height = 1.2 + 0.19 * len(rows)
@@ -124,14 +123,16 @@ def compute_chart_figure(table: pd.DataFrame) -> Figure:
     ax.invert_yaxis()
     ax.set_xscale("log")
     ax.set_xlim(left=0.5, right=rows["pf_days"].max() * 12)
-    ax.set_xlabel("total training compute (petaFLOP/s-days, log scale; 1 PF/s-day = 8.64e19 FLOPs)")
+    ax.set_xlabel(
+        _("total training compute (petaFLOP/s-days, log scale; 1 PF/s-day = 8.64e19 FLOPs)")
+    )
     ax.grid(axis="y", visible=False)
-    ax.set_title("Training compute from BERT to GPT-3 to Llama 3", fontsize=10, loc="left")
+    ax.set_title(_("Training compute from BERT to GPT-3 to Llama 3"), fontsize=10, loc="left")
     families = family_order(table)
     handles = [Line2D([], [], color=colours[f], lw=6, label=f) for f in families]
     handles.append(
         Line2D(
-            [], [], color="#555555", lw=0, marker="s", mfc="white", label="hatched: 6ND estimate"
+            [], [], color="#555555", lw=0, marker="s", mfc="white", label=_("hatched: 6ND estimate")
         )
     )
     ax.legend(
@@ -139,7 +140,7 @@ def compute_chart_figure(table: pd.DataFrame) -> Figure:
         loc="upper right",
         fontsize=6.5,
         ncols=2,
-        title="family",
+        title=_("family"),
         title_fontsize=7,
         handlelength=1.2,
         frameon=True,
@@ -149,9 +150,9 @@ def compute_chart_figure(table: pd.DataFrame) -> Figure:
     return fig
 
 
-def compute_chart_svg(table: pd.DataFrame) -> str:
+def compute_chart_svg(table: pd.DataFrame, lang: Language | None = None) -> str:
     """:func:`compute_chart_figure` as SVG markup."""
-    return figure_to_svg(compute_chart_figure(table))
+    return figure_to_svg(compute_chart_figure(table, lang))
 
 
 def _label_groups(table: pd.DataFrame) -> pd.DataFrame:
@@ -175,83 +176,18 @@ def _label_groups(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(groups)
 
 
-def _place_labels(fig: Figure, ax, points: pd.DataFrame, colours: dict[str, str]) -> None:
-    """Greedy placement: for each point, the first of a few offsets that overlaps nothing so far."""
-    canvas = FigureCanvasAgg(fig)  # measures text; SVG output later uses its own backend
-    fig.draw_without_rendering()  # runs the constrained layout once ...
-    fig.set_layout_engine("none")  # ... and freezes it, so measured positions stay true
-    renderer = canvas.get_renderer()
-    to_px = ax.transData.transform
-    marker_boxes = []
-    for x, y in zip(points["params"], points["tokens"], strict=True):
-        px, py = to_px((x, y))
-        marker_boxes.append(Bbox.from_extents(px - 3, py - 3, px + 3, py + 3))
-    axes_box = ax.get_window_extent(renderer)
-    legend = ax.get_legend()
-    taken: list[Bbox] = [legend.get_window_extent(renderer)] if legend is not None else []
-    offsets = [
-        (5, 2),
-        (5, -8),
-        (-5, 2),
-        (-5, -8),
-        (4, 7),
-        (4, -13),
-        (-4, 7),
-        (-4, -13),
-        (8, 12),
-        (8, -18),
-        (-8, 12),
-        (-8, -18),
-    ]
-    order = points.sort_values("params").index
-    for i in order:
-        row = points.loc[i]
-        best = None
-        best_overlap = np.inf
-        for dx, dy in offsets:
-            text = ax.annotate(
-                row["label"],
-                (row["params"], row["tokens"]),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                fontsize=6,
-                ha="left" if dx > 0 else "right",
-                va="bottom",
-                color=colours[row["family"]],
-            )
-            box = text.get_window_extent(renderer).expanded(1.02, 1.05)
-            overlap = sum(_area(box, other) for other in (*taken, *marker_boxes))
-            outside = not (
-                axes_box.x0 <= box.x0
-                and box.x1 <= axes_box.x1
-                and axes_box.y0 <= box.y0
-                and box.y1 <= axes_box.y1
-            )
-            overlap += 1e6 if outside else 0.0
-            if overlap < best_overlap:
-                if best is not None:
-                    best[0].remove()
-                best, best_overlap = (text, box), overlap
-            else:
-                text.remove()
-            if overlap == 0:
-                break
-        assert best is not None
-        taken.append(best[1])
-
-
-def _area(a: Bbox, b: Bbox) -> float:
-    w = min(a.x1, b.x1) - max(a.x0, b.x0)
-    h = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return w * h if w > 0 and h > 0 else 0.0
-
-
 def params_tokens_figure(
-    table: pd.DataFrame, laws: Sequence[Law], *, tokens_per_param: float = 20.0
+    table: pd.DataFrame,
+    laws: Sequence[Law],
+    *,
+    tokens_per_param: float,
+    lang: Language | None = None,
 ) -> Figure:
     """Parameters vs training tokens, log-log, with the tokens-per-parameter line and law frontiers."""
+    lang = lang or language("en")
+    _ = lang.gettext
     colours = family_colours(table)
-    fig, ax = new_figure(7.5, 6.2)
+    fig, ax = new_figure(7.5, 7.0)
     n_lo, n_hi = 3e7, 1.5e12
     d_lo, d_hi = 1e11, 3e13
     ax.set_xscale("log")
@@ -284,9 +220,9 @@ def params_tokens_figure(
             same_as_line.append(law.id)
         else:
             drawn.append((law, n_opt, d_opt))
-    line_label = f"{tokens_per_param:g} tokens per parameter"
+    line_label = _("{ratio} tokens per parameter").format(ratio=f"{tokens_per_param:g}")
     if same_as_line:
-        line_label += " (= frontier of " + ", ".join(same_as_line) + ")"
+        line_label += " " + _("(= frontier of {laws})").format(laws=", ".join(same_as_line))
     ax.plot(
         n_grid,
         tokens_per_param * n_grid,
@@ -303,7 +239,7 @@ def params_tokens_figure(
             color=PALETTE[i % len(PALETTE)],
             lw=1.3,
             ls=_LAW_STYLES[i % len(_LAW_STYLES)],
-            label=f"frontier: {law.name}",
+            label=_("frontier: {law}").format(law=lang.law_text(law.describe(), "name")),
             zorder=1,
         )
     points = _label_groups(table)
@@ -318,40 +254,55 @@ def params_tokens_figure(
             linewidth=0.5,
             zorder=3,
         )
-    ax.set_xlabel("parameters N (log scale)")
-    ax.set_ylabel("training tokens D (log scale)")
-    ax.xaxis.set_major_formatter(lambda v, _: format_si(v))
-    ax.yaxis.set_major_formatter(lambda v, _: format_si(v))
-    ax.set_title("Who is under-trained: parameters vs training tokens", fontsize=10, loc="left")
-    handles, _ = ax.get_legend_handles_labels()
+    ax.set_xlabel(_("parameters N (log scale)"))
+    ax.set_ylabel(_("training tokens D (log scale)"))
+    ax.xaxis.set_major_formatter(lambda v, _pos: lang.si(v))
+    ax.yaxis.set_major_formatter(lambda v, _pos: lang.si(v))
+    ax.set_title(_("Who is under-trained: parameters vs training tokens"), fontsize=10, loc="left")
+    handles, _labels = ax.get_legend_handles_labels()
     handles.append(
-        Line2D([], [], lw=0, marker="^", color="#555555", label="tokens a lower bound (15T+)")
+        Line2D([], [], lw=0, marker="^", color="#555555", label=_("tokens a lower bound (15T+)"))
     )
-    handles.append(Line2D([], [], lw=0.5, color="#bbbbbb", label="C = 6ND, FLOPs (top labels)"))
-    ax.legend(
+    handles.append(Line2D([], [], lw=0.5, color="#bbbbbb", label=_("C = 6ND, FLOPs (top labels)")))
+    ax.legend(  # below the axes, off the data
         handles=handles,
-        loc="upper left",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.09),
+        ncols=2,
         fontsize=6.5,
-        frameon=True,
-        framealpha=0.9,
-        edgecolor="none",
+        frameon=False,
     )
     ax.text(
         0.005,
         0.005,
-        "below a line: fewer tokens than compute-optimal for the size",
+        _("below a line: fewer tokens than compute-optimal for the size"),
         transform=ax.transAxes,
         fontsize=6,
         color="#555555",
         ha="left",
         va="bottom",
     )
-    _place_labels(fig, ax, points, colours)
+    order = points.sort_values("params")
+    dropped = place_labels(
+        fig,
+        ax,
+        [
+            Label(row.params, row.tokens, row.label, colours[row.family])
+            for row in order.itertuples(index=False)
+        ],
+    )
+    fig.dropped_labels = dropped  # type: ignore[attr-defined]
     return fig
 
 
 def params_tokens_svg(
-    table: pd.DataFrame, laws: Sequence[Law], *, tokens_per_param: float = 20.0
+    table: pd.DataFrame,
+    laws: Sequence[Law],
+    *,
+    tokens_per_param: float,
+    lang: Language | None = None,
 ) -> str:
     """:func:`params_tokens_figure` as SVG markup."""
-    return figure_to_svg(params_tokens_figure(table, laws, tokens_per_param=tokens_per_param))
+    return figure_to_svg(
+        params_tokens_figure(table, laws, tokens_per_param=tokens_per_param, lang=lang)
+    )
