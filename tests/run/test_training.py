@@ -85,7 +85,7 @@ def test_mfu_auto_plans_with_the_calibrated_mfu():
     # cycle) a lower one: never more compute than the layout delivers
     assert 0.85 * run["mfu"] <= budget["mfu"] <= run["mfu"] + 0.005
     assert budget["flops"] == pytest.approx(512 * 20 * 86400 * 989.4e12 * budget["mfu"], rel=1e-9)
-    assert any(n.startswith("MFU auto:") for n in budget["notes"])
+    assert any(n["text"].startswith("MFU auto:") for n in budget["notes"])
 
 
 @pytest.mark.parametrize("name", ["startup-64xh100", "gopher-chinchilla"])

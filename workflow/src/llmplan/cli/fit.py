@@ -147,6 +147,16 @@ def _summary(doc: dict[str, Any]) -> str:
                 f"D_opt = {format_si(row['D_opt'])}"
             )
         lines.extend(f"  warning: {w}" for w in doc["warnings"])
+    check = doc.get("extrapolation")
+    if check and check["supported"]:
+        lines.append(
+            f"backtest: without {check['held_out']}, approach 3 predicts those "
+            f"{check['n_test']} runs to {check['mean_abs_relative_error']:.2%} on average "
+            f"(largest {check['max_abs_relative_error']:.2%}); "
+            f"{check['coverage_prediction']:.0%} inside the 80% prediction interval"
+        )
+    elif check:
+        lines.append(f"backtest: not possible: {check['reason']}")
     for key in ("approach2", "approach1"):
         if key not in doc:
             continue

@@ -144,7 +144,7 @@ def plan_context(
         "title": local.get("title") or scenario["title"],
         "description": local.get("description", scenario["description"]),
         "decision": decision,
-        "basis": "; ".join(lang.message(item) for item in rec["basis"]) + ".",
+        "basis": lang.join(lang.message(item) for item in rec["basis"]),
         "law_name": names[plan["primary_law"]],
         "model_sentence": _capitalised(plan["architecture"]["headline"]),
         "primary": primary,
@@ -164,11 +164,12 @@ def plan_context(
         "budget_energy_mwh": None
         if budget["energy_kwh"] is None
         else budget["energy_kwh"] / 1000.0,
-        "flagged_laws": [
+        "flagged_laws": lang.items(
             f"{names[a['law']]} ({fmt['num'](a['extrapolation_factor'], 2)}×)"
             for a in plan["allocations"]
             if not a["in_range"]
-        ],
+        ),
+        "left_out": lang.items(names.get(i, i) for i in plan["laws_range"].get("left_out") or []),
         "cap_cost": (
             rec["loss"] - rec["unconstrained"]["loss"]
             if rec["capped"]

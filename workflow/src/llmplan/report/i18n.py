@@ -18,7 +18,7 @@ import functools
 import gettext
 import io
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -108,6 +108,20 @@ class Language:
         """A law's ``name``, ``why`` or ``loss_note`` (from ``plan.json``) in this language."""
         item = (law.get("messages") or {}).get(key)
         return self.message(item) if item else self.gettext(law[key])
+
+    def join(self, clauses: Iterable[str]) -> str:
+        """Clauses as one sentence: "a; b." in English, "a；b。" in Chinese."""
+        text = ("；" if self.code == "zh" else "; ").join(c.rstrip(".。") for c in clauses)
+        return text + ("。" if self.code == "zh" else ".")
+
+    @property
+    def comma(self) -> str:
+        """The comma between phrases: ", " or "，"."""
+        return "，" if self.code == "zh" else ", "
+
+    def items(self, names: Iterable[str]) -> str:
+        """A list of names: "a, b" in English, "a、b" in Chinese."""
+        return ("、" if self.code == "zh" else ", ").join(names)
 
     def si(self, value: float, digits: int = 3) -> str:
         """A count as this language writes it (70B, 700亿)."""

@@ -14,13 +14,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import jinja2
 from markupsafe import Markup
 
+from llmplan.core.messages import N_
 from llmplan.io.provenance import TEMPLATE_DIR
 from llmplan.report.format import filters
 from llmplan.report.i18n import Language, language
@@ -44,7 +46,23 @@ def environment(template_dir: Path | str = TEMPLATE_DIR, lang: str = "en") -> ji
     env.filters.update(filters(chosen))
     env.globals["lang"] = chosen.code
     env.globals["html_lang"] = chosen.locale.replace("_", "-")
+    env.globals["page_counter"] = Markup(page_counter(chosen.gettext(PAGE_OF)))
     return env
+
+
+#: The page footer: {page} and {pages} become the CSS counters.
+PAGE_OF: Final = N_("page {page} of {pages}")
+
+
+def page_counter(text: str) -> str:
+    """CSS ``content`` of a footer text: "page {page} of {pages}" -> "page " counter(page) ..."""
+    parts = []
+    for part in re.split(r"(\{page\}|\{pages\})", text):
+        if part in ("{page}", "{pages}"):
+            parts.append(f"counter({part[1:-1]})")
+        elif part:
+            parts.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(parts)
 
 
 def render_html(

@@ -95,6 +95,11 @@ def figure_to_svg(fig: Figure) -> str:
     svg = svg[svg.index("<svg") :]
     # width/height in pt would fix the size; let CSS scale it to the column instead
     svg = re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", svg, count=1)
+    if "Noto Sans CJK SC" in matplotlib.rcParams["font.family"]:
+        # drawn inside report.fonts.chart_fonts("zh"): WeasyPrint reads the quoted family list of
+        # matplotlib's style attributes as one name and falls back to the Japanese face of the
+        # Noto CJK collection; the language attribute makes it pick the Simplified Chinese one
+        svg = svg.replace("<svg", '<svg lang="zh-CN"', 1)
     return svg
 
 
