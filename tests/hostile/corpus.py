@@ -546,7 +546,7 @@ RUN_CASES = [
     runs_case(
         "perplexity",
         "a perplexity in the loss column",
-        GOOD_RUNS.replace("N,D,loss\n", "N,D,loss\n1e8,2e9,25.3\n"),
+        GOOD_RUNS.replace("N,D,loss\n", "N,D,loss\n1e8,2e9,253.1\n"),
         (f"{RUNS}:2, entry 'row 1', field 'loss'", "is it a perplexity?"),
     ),
     runs_case(

@@ -50,9 +50,10 @@ MIN_FIT_POINTS: Final = 6
 #: App. F).
 C_TOLERANCE: Final = 4.0
 #: Largest sensible value of each numeric column: parameters, tokens, FLOPs, and loss in nats per
-#: token (the loss of a uniform guess over a vocabulary of a million tokens is ln 1e6 = 13.8; a
-#: larger "loss" is usually a perplexity).
-MAXIMA: Final = {"N": 1e15, "D": 1e17, "C": 1e32, "loss": 20.0, "step": 1e12}
+#: token (a uniform guess over a vocabulary of a million tokens has loss ln 1e6 = 13.8; the first
+#: checkpoints of a small model, or a fitted law extrapolated to a few tokens, go higher, but a
+#: "loss" above 50 is a perplexity, or bits, or a sum over a sequence).
+MAXIMA: Final = {"N": 1e15, "D": 1e17, "C": 1e32, "loss": 50.0, "step": 1e12}
 #: Most characters of a run id.
 MAX_RUN_ID_CHARS: Final = 200
 
