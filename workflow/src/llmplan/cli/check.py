@@ -59,7 +59,9 @@ def run_check(args: argparse.Namespace) -> int:
     file, then :func:`~llmplan.plan.check.check_inputs` (every scenario, or those named); every
     mistake is printed, one line each."""
     from llmplan.core.errors import ErrorCollector
+    from llmplan.inputs.settings import Settings
     from llmplan.plan.check import check_config, check_inputs
+    from llmplan.report.fonts import require_fonts
 
     errors = ErrorCollector()
     config: dict[str, Any] = {}
@@ -74,7 +76,11 @@ def run_check(args: argparse.Namespace) -> int:
                 files.append(scenario_file(arg, args.scenario_dir))
     if errors.errors:  # the inputs are not checked against a config that is itself wrong
         errors.raise_if_any()
-    names = check_inputs(args.scenario_dir, args.catalog, config, only=files)
+    with errors.checking():
+        names = check_inputs(args.scenario_dir, args.catalog, config, only=files)
+    with errors.checking():  # as workflow/rules/common.smk, after the inputs
+        require_fonts(Settings.from_config(config).languages)
+    errors.raise_if_any()
     checked = (
         f"{len(names)} scenarios in {args.scenario_dir}"
         if files is None
