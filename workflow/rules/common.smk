@@ -4,8 +4,9 @@ import os
 import sys
 from pathlib import Path
 
-from llmplan.core.errors import LlmplanError
+from llmplan.core.errors import LlmplanError, error_lines
 from llmplan.inputs.settings import Settings, section
+from llmplan.io.keep import failure_marker, job_key
 from llmplan.report.fonts import require_fonts
 from llmplan.io.provenance import code_version, template_closure
 from llmplan.plan.check import check_inputs
@@ -16,7 +17,7 @@ CATALOG_DIR = "data/catalog"
 try:
     SCENARIO_LAWS = check_inputs(SCENARIO_DIR, CATALOG_DIR, config)
 except LlmplanError as err:
-    sys.exit(f"llmplan: error: {err}")
+    sys.exit("\n".join(error_lines(err)))
 SCENARIOS = list(SCENARIO_LAWS)
 # Report languages: English always, then the others of report.languages (plan.zh.html, ...).
 LANGUAGES = Settings.from_config(config).languages
@@ -24,7 +25,7 @@ SUFFIXES = ["" if code == "en" else f".{code}" for code in LANGUAGES]
 try:
     require_fonts(LANGUAGES)
 except LlmplanError as err:
-    sys.exit(f"llmplan: error: {err}")
+    sys.exit("\n".join(error_lines(err)))
 FITS = sorted(config["fits"])
 CATALOG_FILES = sorted(str(p) for p in Path(CATALOG_DIR).glob("*.yaml"))
 
@@ -39,6 +40,17 @@ def step_code(*modules):
     Rules take it as a param, so editing a chart reruns only the reports that draw it.
     """
     return code_version(["llmplan.steps.runner", *modules])
+
+
+def previous_failure(rule):
+    """A param of ``rule``: its job's failure marker (llmplan.io.keep), a new value after each
+    failed attempt, so that the next run retries the job rather than take its kept outputs for
+    the attempt's results."""
+
+    def get_previous_failure(wildcards):
+        return failure_marker(job_key(rule, wildcards))
+
+    return get_previous_failure
 
 
 def get_template_dir(wildcards, input):

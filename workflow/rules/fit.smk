@@ -8,6 +8,7 @@ rule synthetic_runs:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.synthetic_runs"),
+        failed=previous_failure("synthetic_runs"),
         spec=get_synthetic_spec,
     script:
         "../scripts/synthetic_runs.py"
@@ -25,6 +26,7 @@ rule fit:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.fit"),
+        failed=previous_failure("fit"),
         spec=get_fit_spec,
     script:
         "../scripts/fit.py"
@@ -45,6 +47,7 @@ rule fit_report:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.fit_report"),
+        failed=previous_failure("fit_report"),
         template_dir=get_template_dir,
         spec=get_fit_spec,
         settings=SETTINGS["report"],

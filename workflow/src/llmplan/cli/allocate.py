@@ -19,6 +19,7 @@ from llmplan.core.errors import InputError, Where
 from llmplan.core.intervals import INTERVAL_SHORT
 from llmplan.core.messages import N_
 from llmplan.core.units import parse_quantity
+from llmplan.inputs.bounds import TOKENS_PER_PARAM_RANGE
 from llmplan.inputs.budget import resolve_budget
 from llmplan.inputs.catalog import load_catalog
 from llmplan.inputs.constraints import CONSTRAINT_KEYS, parse_constraints
@@ -124,6 +125,7 @@ _FLAG_OF = {
     **{f"constraints.{key}": "--" + key.replace("_", "-") for key in CONSTRAINT_KEYS},
     "budget": "budget flags",
     "law": "--law",
+    "fit": "--fit",
 }
 
 
@@ -183,7 +185,14 @@ def _from_flags(
 ) -> tuple[Any, list[Law], Law, Any]:
     ratio = settings.tokens_per_param
     if args.tokens_per_param is not None:
-        ratio = parse_quantity(args.tokens_per_param, where.at("--tokens-per-param"), kind="number")
+        low, high = TOKENS_PER_PARAM_RANGE
+        ratio = parse_quantity(
+            args.tokens_per_param,
+            where.at("--tokens-per-param"),
+            kind="number",
+            at_least=low,
+            at_most=high,
+        )
     spec = _budget_spec(args)
     if args.soft_budget:
         spec["soft"] = True

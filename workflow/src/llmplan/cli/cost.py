@@ -18,6 +18,7 @@ from llmplan.core.compute import train_flops
 from llmplan.core.errors import InputError, Where, unknown_choice
 from llmplan.core.messages import N_
 from llmplan.core.units import parse_quantity
+from llmplan.inputs.bounds import CONSTRAINT_RANGES, COUNT_MAX, MFU_MIN, PRICE_MAX
 from llmplan.inputs.budget import Assumptions, budget_from_flops
 from llmplan.inputs.catalog import load_catalog
 from llmplan.plan.check import load_settings
@@ -67,15 +68,39 @@ TEXT = {
 def run_cost(args: argparse.Namespace) -> int:
     where = Where("command line")
     defaults = load_settings(args.config).assumptions
-    params = parse_quantity(args.params, where.at("--params"), kind="count")
-    tokens = parse_quantity(args.tokens, where.at("--tokens"), kind="count")
+    params = parse_quantity(
+        args.params, where.at("--params"), kind="count", at_most=CONSTRAINT_RANGES["max_params"][1]
+    )
+    tokens = parse_quantity(
+        args.tokens,
+        where.at("--tokens"),
+        kind="count",
+        at_most=CONSTRAINT_RANGES["unique_tokens"][1],
+    )
     mfu = defaults.mfu
     if args.mfu is not None:
-        mfu = parse_quantity(args.mfu, where.at("--mfu"), kind="number")
+        mfu = parse_quantity(args.mfu, where.at("--mfu"), kind="number", at_least=MFU_MIN)
     if not 0 < mfu <= 1:
         raise InputError(where.at("--mfu"), f"found {args.mfu!r}", expected="0 < mfu <= 1")
-    count = parse_quantity(args.count, where.at("--count")) if args.count else None
-    price = parse_quantity(args.price, where.at("--price"), kind="usd") if args.price else None
+    count = None
+    if args.count:
+        count = parse_quantity(
+            args.count,
+            where.at("--count"),
+            at_most=COUNT_MAX,
+            expected="a whole number of accelerators",
+        )
+        if count != int(count):
+            raise InputError(
+                where.at("--count"),
+                f"found {args.count}",
+                expected="a whole number of accelerators",
+            )
+    price = (
+        parse_quantity(args.price, where.at("--price"), kind="usd", at_most=PRICE_MAX)
+        if args.price
+        else None
+    )
     hardware = load_catalog(Path(args.catalog)).hardware
     if args.gpu not in hardware:
         raise unknown_choice(where.at("--gpu"), "hardware id", args.gpu, hardware)
@@ -83,10 +108,12 @@ def run_cost(args: argparse.Namespace) -> int:
         mfu=mfu,
         pue=defaults.pue
         if args.pue is None
-        else parse_quantity(args.pue, where.at("--pue"), kind="number"),
+        else parse_quantity(args.pue, where.at("--pue"), kind="number", at_least=1, at_most=3),
         grid_kg_co2_per_kwh=defaults.grid_kg_co2_per_kwh
         if args.grid is None
-        else parse_quantity(args.grid, where.at("--grid"), kind="number"),
+        else parse_quantity(
+            args.grid, where.at("--grid"), kind="number", allow_zero=True, at_most=2
+        ),
     )
     flops = float(train_flops(params, tokens))
     budget = budget_from_flops(

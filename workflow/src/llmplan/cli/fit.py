@@ -16,7 +16,9 @@ from llmplan.core.errors import InputError, Where
 from llmplan.core.units import format_si
 from llmplan.fit.document import fit_all
 from llmplan.fit.parametric import DEFAULT_BOOTSTRAP, DEFAULT_BUDGETS
-from llmplan.io.runs_csv import parse_columns, read_runs
+from llmplan.inputs.bounds import FLOPS_RANGE
+from llmplan.io.runs_csv import drop_highest_loss, parse_columns, read_runs, require_fittable
+from llmplan.io.schema import field_schema
 
 APPROACHES = ("1", "2", "3", "all")
 
@@ -64,20 +66,47 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+#: Most budgets in --budgets (as many as a config's synthetic sweep may have).
+MAX_BUDGETS = 50
+
+
 def _budgets(text: str) -> tuple[float, ...]:
     if not text.strip():
         return DEFAULT_BUDGETS
-    try:
-        values = tuple(float(v) for v in text.split(","))
-    except ValueError:
+    where = Where("command line", field="--budgets")
+    expected = (
+        f"at most {MAX_BUDGETS} FLOP values separated by commas, each between 1e11 and 1e32 "
+        "(e.g. 1e23,1e24)"
+    )
+    parts = text.split(",")
+    if len(parts) > MAX_BUDGETS:
+        raise InputError(where, f"found {len(parts)} budgets", expected=expected)
+    values = []
+    low, high = FLOPS_RANGE
+    for part in parts:
+        try:
+            value = float(part)
+        except ValueError:
+            raise InputError(
+                where, f"cannot read {part.strip()[:40]!r}", expected=expected
+            ) from None
+        if not low <= value <= high:  # also refuses nan and inf
+            raise InputError(where, f"found {part.strip()[:40]}", expected=expected)
+        values.append(value)
+    return tuple(values)
+
+
+def _count(value: int, flag: str, *path: str) -> int:
+    """``value`` of ``flag`` within the bounds the config schema sets for ``fits.<name>.<path>``."""
+    bounds = field_schema("config", "fits", "any", *path)
+    low, high = bounds.get("minimum", 0), bounds.get("maximum")
+    if value < low or (high is not None and value > high):
         raise InputError(
-            Where("command line", field="--budgets"),
-            f"cannot read '{text}'",
-            expected="FLOP values separated by commas, e.g. 1e23,1e24",
-        ) from None
-    if any(not v > 0 for v in values):
-        raise InputError(Where("command line", field="--budgets"), "a budget is not positive")
-    return values
+            Where("command line", field=flag),
+            f"found {value}",
+            expected=f"a whole number from {low:,} to {high:,}" if high else f"{low} or more",
+        )
+    return value
 
 
 def _summary(doc: dict[str, Any]) -> str:
@@ -147,18 +176,15 @@ def _summary(doc: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     columns = parse_columns(args.columns) if args.columns else None
-    if args.bootstrap < 0:
-        raise InputError(
-            Where("command line", field="--bootstrap"), f"{args.bootstrap}", expected="0 or more"
-        )
-    runs = read_runs(args.runs, columns=columns, drop_highest=args.drop_highest_loss)
-    doc = fit_all(
-        runs,
-        approach=args.approach,
-        n_bootstrap=args.bootstrap,
-        seed=args.seed,
-        budgets=_budgets(args.budgets),
-    )
+    bootstrap = _count(args.bootstrap, "--bootstrap", "bootstrap")
+    seed = _count(args.seed, "--seed", "seed")
+    drop = _count(args.drop_highest_loss, "--drop-highest-loss", "drop_highest_loss")
+    budgets = _budgets(args.budgets)
+    runs = read_runs(args.runs, columns=columns)
+    runs = drop_highest_loss(runs, drop, where=Where("command line", field="--drop-highest-loss"))
+    if args.approach in ("3", "all"):
+        require_fittable(runs, Where(args.runs))
+    doc = fit_all(runs, approach=args.approach, n_bootstrap=bootstrap, seed=seed, budgets=budgets)
     if args.json:
         json.dump(doc, sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")

@@ -129,8 +129,10 @@ def html_to_pdf(html: str, *, epoch: int = 0) -> bytes:
 
     import weasyprint
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    quiet = [logging.getLogger(name) for name in ("weasyprint", "fontTools")]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:  # their warnings about fonts are noise in a rule's log
+        logger.setLevel(logging.ERROR)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=refusing_fetcher())
     previous = os.environ.get("SOURCE_DATE_EPOCH")
@@ -142,6 +144,8 @@ def html_to_pdf(html: str, *, epoch: int = 0) -> bytes:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
     return pdf
 
 

@@ -45,5 +45,6 @@ def write_fit_report(
     if doc["extrapolation"]["supported"]:
         charts["extrapolation"] = safe_svg(extrapolation_svg(doc["extrapolation"]))
     html = render_html(TEMPLATE, fit_context(doc, settings, charts), template_dir=template_dir)
+    pdf = html_to_pdf(html, epoch=build_epoch() or 0)  # both made before either is written
     write_atomic(out_html, html)
-    write_atomic(out_pdf, html_to_pdf(html, epoch=build_epoch() or 0))
+    write_atomic(out_pdf, pdf)
