@@ -16,6 +16,7 @@ import string
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from llmplan.core.messages_fit import FIT_MESSAGES
 from llmplan.core.units import format_si
 
 
@@ -112,6 +113,7 @@ MESSAGES: Final = {
         "Days and dollars assume {mfu:pct} MFU, not a measurement of your stack; see the "
         "what-if table."
     ),
+    **FIT_MESSAGES,
 }
 
 #: The formats a placeholder may name, in English (a report in another language brings its own).
