@@ -55,11 +55,11 @@ def test_prediction_interval_covers_fresh_runs_at_its_level(noisy_fit):
     rng = np.random.default_rng(99)
     truth = LAW["E"] + LAW["A"] / n ** LAW["alpha"] + LAW["B"] / d ** LAW["beta"]
     fresh = truth[None, :] * np.exp(NOISE * rng.standard_normal((20, n.size)))  # 900 runs
-    low, high = law.loss_interval(n, d, noise=True)
+    low, high = law.loss_bands(n, d, noise=True)
     inside = (fresh >= low) & (fresh <= high)
     assert inside.mean() == pytest.approx(INTERVAL_LEVEL, abs=0.06)
     # the expected-loss interval ignores the noise and covers far fewer single runs
-    low_p, high_p = law.loss_interval(n, d, noise=False)
+    low_p, high_p = law.loss_bands(n, d, noise=False)
     assert ((fresh >= low_p) & (fresh <= high_p)).mean() < 0.5
     # and the residual scale estimates the noise
     assert fit.residual_scale == pytest.approx(NOISE, rel=0.25)

@@ -187,6 +187,6 @@ def extrapolation_check(
         observed=held["loss"].to_numpy(float),
         predicted=np.exp(predict_log_loss(result.theta, params, tokens)),
         listed=listed,
-        prediction_interval=law.loss_interval(params[listed], tokens[listed], noise=True),
-        expected_interval=law.loss_interval(params[listed], tokens[listed], noise=False),
+        prediction_interval=law.loss_bands(params[listed], tokens[listed], noise=True),
+        expected_interval=law.loss_bands(params[listed], tokens[listed], noise=False),
     )

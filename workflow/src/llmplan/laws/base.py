@@ -274,11 +274,13 @@ class ParametricLaw(Law):
             out["loss_prediction"] = [float(low[0]), float(high[0])]
         return out
 
-    def loss_interval(
+    def loss_bands(
         self, params: ArrayLike, tokens: ArrayLike, *, noise: bool = True
     ) -> tuple[FloatArray, FloatArray]:
-        """House interval of the loss at (N, D): with ``noise`` (and residuals) for one run's
-        observed loss, else for the expected loss. Without samples, the central law alone."""
+        """House intervals (low, high arrays) of the loss at many (N, D): with ``noise`` (and
+        residuals) for one run's observed loss, else for the expected loss. Without samples, the
+        central law alone (a zero-width band). :meth:`loss_interval` is the one-point form that
+        says None when the law has no uncertainty."""
         n = np.atleast_1d(np.asarray(params, dtype=float))
         d = np.atleast_1d(np.asarray(tokens, dtype=float))
         n, d = np.broadcast_arrays(n, d)
