@@ -45,8 +45,10 @@ rule all:
             suffix=SUFFIXES,
             ext=["html", "pdf"],
         ),
+        expand("reports/fits/{dataset}/fit.json", dataset=FITS),
         expand(
-            "reports/fits/{dataset}/fit.{ext}",
+            "reports/fits/{dataset}/fit{suffix}.{ext}",
             dataset=FITS,
-            ext=["json", "html", "pdf"],
+            suffix=SUFFIXES,
+            ext=["html", "pdf"],
         ),

@@ -48,6 +48,7 @@ def contract_paths(names: list[str]) -> list[str]:
     for name in names:
         paths += [f"reports/scenarios/{name}/plan.{ext}" for ext in ("json", "html", "pdf")]
     paths += [f"reports/fits/synthetic-isoflop/fit.{ext}" for ext in ("json", "html", "pdf")]
+    paths += [f"reports/fits/synthetic-isoflop/fit.zh.{ext}" for ext in ("html", "pdf")]
     return paths
 
 

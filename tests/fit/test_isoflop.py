@@ -43,11 +43,12 @@ def test_approach2_noisy_interval_covers_truth():
 def test_approach2_unsupported():
     runs = synthetic_isoflop(LAW, [1e19, 1e20], 2, noise_sd=0.0, seed=0)
     result = fit_isoflop(runs, n_bootstrap=0)
-    assert not result.supported and "distinct sizes" in result.reason
+    assert not result.supported and result.reason["code"] == "fit.approach2.few_groups"
+    assert "distinct sizes" in result.reason["text"]
     with pytest.raises(InputError, match="approach 2 is not possible"):
         result.require_supported()
     one = runs.assign(N=1e8)
-    assert "same model size" in fit_isoflop(one, n_bootstrap=0).reason
+    assert "same model size" in fit_isoflop(one, n_bootstrap=0).reason["text"]
 
 
 def _curves(sizes, seed=0):
@@ -72,9 +73,9 @@ def test_approach1_envelope_recovers_exponent():
 def test_approach1_unsupported_without_checkpoints():
     runs = synthetic_isoflop(LAW, [1e19, 1e20], 5, noise_sd=0.0, seed=0)
     result = fit_envelope(runs, n_bootstrap=0)
-    assert not result.supported and "checkpoints" in result.reason
+    assert not result.supported and "checkpoints" in result.reason["text"]
     runs = runs.assign(run=pd.NA)
-    assert "run ids" in fit_envelope(runs, n_bootstrap=0).reason
+    assert "run ids" in fit_envelope(runs, n_bootstrap=0).reason["text"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -113,7 +114,7 @@ def test_centred_symmetric_profiles_are_not_flagged_and_unbiased():
 
     runs, law = _design(SYMMETRIC, [1e19, 1e20, 1e21, 1e22], np.linspace(-0.5, 0.5, 7))
     result = fit_isoflop(runs, n_bootstrap=0)
-    assert all(g.note == "" for g in result.groups)
+    assert all(g.notes == () and g.note == "" for g in result.groups)
     bias = implied_bias(law, _groups(runs, result))
     # alpha = beta: the profile is cosh-shaped about N_opt, a centred parabola is unbiased
     assert bias["max_abs_bias_dex"] < 1e-9 and not bias["biased"]
@@ -126,7 +127,9 @@ def test_off_centre_sizes_are_flagged_and_their_bias_measured():
     runs, law = _design(SYMMETRIC, [1e19, 1e20, 1e21, 1e22], np.linspace(-0.1, 1.3, 7))
     result = fit_isoflop(runs, n_bootstrap=0)
     assert all("off-centre" in g.note for g in result.groups)
-    assert any("off-centre" in w for w in result.warnings)
+    # which end the minimum is nearest: the sizes run from -0.1 to +1.3 decades around N_opt
+    assert {w["code"] for w in result.warnings} == {"fit.isoflop.off_centre_small"}
+    assert all(f"C = {g.flops:.3g} FLOPs" in g.note for g in result.groups)
     bias = implied_bias(law, _groups(runs, result))
     assert bias["biased"] and bias["max_abs_bias_dex"] > 0.02
     # the same offset at every budget moves k_N, not the exponent

@@ -104,6 +104,12 @@ def test_every_library_message_renders_in_chinese_with_chinese_numbers() -> None
         "count": 64, "factor": 2.0, "price": 2.5, "change": 0.2, "law": "Chinchilla",
         "cap": 7e10, "unique": 1.4e12, "demand": 2e12, "tolerance": 0.005, "low": 7e10,
         "high": 1.75e11, "epochs": 4.0, "params": 7e10, "needed": 128, "hardware": "H100",
+        # the fitter's (llmplan.core.messages_fit)
+        "eigenvalue": -1e-9, "condition": 3e12, "fraction": 2e-6, "gradient": 1e-4,
+        "name": "alpha", "value": 2.0, "points": 100_000, "resamples": 1000, "cells": 5e6,
+        "failed": 3, "usable": 1, "groups": 4, "sizes": 3, "C": 1e21, "position": 0.7,
+        "shift": -0.08, "runs": 4, "dropped": 5, "offset": 0.054, "a_parabola": 0.52,
+        "a_law": 0.49, "cut": 3e20, "min_test": 3,
     }  # fmt: skip
     for code, template in MESSAGES.items():
         fields = {name: spec for _, name, spec, _ in string.Formatter().parse(template) if name}

@@ -33,14 +33,14 @@ rule fit:
 
 
 rule fit_report:
-    """HTML and PDF report of one fit."""
+    """HTML and PDF report of one fit, in every report language."""
     input:
         fit="reports/fits/{dataset}/fit.json",
         runs=get_runs_csv,
         templates=templates("fit.html.j2"),
     output:
-        html="reports/fits/{dataset}/fit.html",
-        pdf="reports/fits/{dataset}/fit.pdf",
+        html=expand("reports/fits/{{dataset}}/fit{suffix}.html", suffix=SUFFIXES),
+        pdf=expand("reports/fits/{{dataset}}/fit{suffix}.pdf", suffix=SUFFIXES),
     log:
         "reports/logs/fit/{dataset}.report.log",
     conda:

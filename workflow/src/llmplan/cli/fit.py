@@ -146,23 +146,23 @@ def _summary(doc: dict[str, Any]) -> str:
                 f"  C = {row['C']:.3g} FLOPs: N_opt = {format_si(row['N_opt'])}, "
                 f"D_opt = {format_si(row['D_opt'])}"
             )
-        lines.extend(f"  warning: {w}" for w in doc["warnings"])
+        lines.extend(f"  warning: {w['text']}" for w in doc["warnings"])
     check = doc.get("extrapolation")
     if check and check["supported"]:
         lines.append(
-            f"backtest: without {check['held_out']}, approach 3 predicts those "
+            f"backtest: without {check['held_out']['text']}, approach 3 predicts those "
             f"{check['n_test']} runs to {check['mean_abs_relative_error']:.2%} on average "
             f"(largest {check['max_abs_relative_error']:.2%}); "
             f"{check['coverage_prediction']:.0%} inside the 80% prediction interval"
         )
     elif check:
-        lines.append(f"backtest: not possible: {check['reason']}")
+        lines.append(f"backtest: not possible: {check['reason']['text']}")
     for key in ("approach2", "approach1"):
         if key not in doc:
             continue
         part = doc[key]
         if not part["supported"]:
-            lines.append(f"approach {part['approach']}: not possible: {part['reason']}")
+            lines.append(f"approach {part['approach']}: not possible: {part['reason']['text']}")
             continue
         iv = part["intervals"]
         extra = f" [{iv['a'][0]:.3f}, {iv['a'][1]:.3f}]" if iv else ""
@@ -170,7 +170,7 @@ def _summary(doc: dict[str, Any]) -> str:
             f"approach {part['approach']}: N_opt ~ C^{part['a']:.3f}{extra}, "
             f"D_opt ~ C^{part['b']:.3f} (R^2 {part['r2_N']:.3f})"
         )
-        lines.extend(f"  warning: {w}" for w in part["warnings"])
+        lines.extend(f"  warning: {w['text']}" for w in part["warnings"])
     return "\n".join(lines)
 
 

@@ -39,6 +39,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from llmplan.core.messages_arch import ARCH_MESSAGES
+from llmplan.core.messages_fit import FIT_MESSAGES
 from llmplan.core.messages_run import RUN_MESSAGES
 from llmplan.core.msgid import N_
 from llmplan.core.units import format_si
@@ -137,6 +138,7 @@ MESSAGES: Final = {
     ),
     **RUN_MESSAGES,
     **ARCH_MESSAGES,
+    **FIT_MESSAGES,
 }
 
 #: The formats a placeholder may name, in English (a report in another language brings its own).

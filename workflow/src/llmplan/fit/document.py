@@ -7,6 +7,11 @@ approach 3, ``extrapolation`` is the leave-the-largest-budget-out backtest
 (:mod:`.extrapolation`), or ``supported: false`` and why; with approaches 2 and 3,
 ``approach2.bias`` is the bias of the IsoFLOP parabolas that the approach-3 law implies for these
 runs (:func:`llmplan.fit.parabola.implied_bias`).
+
+Every sentence the document holds (approach 3's ``warnings``, each approach's ``reason`` and
+``warnings``, the backtest's ``held_out`` or ``reason``, approach 2's ``bias.note`` and each IsoFLOP
+group's ``notes``) is a message, ``{"code", "args", "text"}`` (:mod:`llmplan.core.messages_fit`):
+``text`` is the English, and a report renders ``code`` with ``args`` in its own language.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from llmplan.core.errors import InputError, Where
+from llmplan.core.messages import message
 from llmplan.fit.envelope import fit_envelope
 from llmplan.fit.extrapolation import BACKTEST_BOOTSTRAP, extrapolation_check
 from llmplan.fit.isoflop import fit_isoflop
@@ -69,7 +75,8 @@ def fit_document(runs: Any, fits: dict[str, Any]) -> dict[str, Any]:
     if "extrapolation" in fits:
         check = fits["extrapolation"]
         if isinstance(check, InputError):
-            out["extrapolation"] = {"supported": False, "reason": check.problem}
+            reason = getattr(check, "reason", None) or _english(check.problem)
+            out["extrapolation"] = {"supported": False, "reason": reason}
         else:
             out["extrapolation"] = {"supported": True, **check.to_dict()}
     if "2" in fits:
@@ -78,7 +85,9 @@ def fit_document(runs: Any, fits: dict[str, Any]) -> dict[str, Any]:
             bias = _approach2_bias(runs, fits["2"], fits["3"])
             out["approach2"]["bias"] = bias
             if bias["biased"]:
-                out["approach2"]["warnings"].append(f"approach 2 is biased here: {bias['note']}")
+                out["approach2"]["warnings"].append(
+                    message("fit.approach2.biased", **bias["note"]["args"])
+                )
     if "1" in fits:
         out["approach1"] = fits["1"].to_dict()
     return out
@@ -94,13 +103,18 @@ def _approach2_bias(runs: Any, frontier: Any, parametric: Any) -> dict[str, Any]
     bias = implied_bias(parametric.law(), groups)
     worst = bias["max_abs_bias_dex"]
     if np.isfinite(worst):
-        bias["note"] = (
-            "Fitted to the approach-3 law's own noiseless losses at these runs' sizes, the "
-            f"IsoFLOP parabolas put N_opt up to {10**worst - 1:.1%} from the law's true minimum "
-            f"and give a = {bias['a_parabola']:.3f} where the law has a = {bias['a_law']:.3f}: "
-            "the bias of approach 2 itself on this design."
+        bias["note"] = message(
+            "fit.approach2.bias",
+            offset=10**worst - 1,
+            a_parabola=bias["a_parabola"],
+            a_law=bias["a_law"],
         )
     return bias
+
+
+def _english(text: str) -> dict[str, Any]:
+    """A sentence that has no message code (an unforeseen error) as a message: its English."""
+    return {"code": None, "args": {}, "text": text}
 
 
 def fit_all(

@@ -16,7 +16,7 @@ resample uses the grid of the full data (points no drawn run covers are left out
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from llmplan.core.compute import tokens_for_flops
 from llmplan.core.errors import InputError, Where
+from llmplan.core.messages import message
 from llmplan.fit.frontier import (
     DEFAULT_BOOTSTRAP,
     FloatArray,
@@ -124,12 +125,7 @@ def fit_envelope(
     """Approach 1 on a validated runs table with checkpoints (several rows per run id)."""
     ids = _run_ids(runs)
     if ids is None:
-        return FrontierFit(
-            1,
-            False,
-            "the runs have no run ids, so checkpoints of one run "
-            "cannot be told from separate runs (map a 'run' column)",
-        )
+        return FrontierFit(1, False, message("fit.approach1.no_run_ids"))
     sizes = runs.groupby(ids.to_numpy())["N"].agg(["count", "nunique"])
     if (sizes["nunique"] > 1).any():
         bad = sizes.index[sizes["nunique"] > 1][0]
@@ -140,18 +136,16 @@ def fit_envelope(
         )
     with_curves = sizes[sizes["count"] >= 2]
     if with_curves.empty:
-        return FrontierFit(1, False, "no run has intermediate checkpoints (one row per run id)")
+        return FrontierFit(1, False, message("fit.approach1.no_checkpoints"))
     curve_runs = ids.isin(with_curves.index.tolist()).to_numpy()
     if runs.loc[curve_runs, "N"].nunique() < 2:
-        return FrontierFit(1, False, "all runs with checkpoints have the same model size")
+        return FrontierFit(1, False, message("fit.approach1.one_size"))
     flops, loss, n_best = envelope(runs, n_points=n_points, run_ids=ids)
     ok = np.isfinite(n_best)
     if np.unique(n_best[ok]).size < 2:
-        return FrontierFit(
-            1, False, "one model size is best at every FLOP count; the envelope cannot give a trend"
-        )
+        return FrontierFit(1, False, message("fit.approach1.one_best_size"))
     slope, intercept, r2 = loglog_frontier(flops[ok], n_best[ok])
-    warnings: list[str] = []
+    warnings: list[dict[str, Any]] = []
     intervals: dict[str, tuple[float, float]] = {}
     if n_bootstrap:
         rng = np.random.default_rng(seed)
@@ -174,8 +168,7 @@ def fit_envelope(
                 intercepts.append(i)
         if len(slopes) < n_bootstrap:
             warnings.append(
-                f"{n_bootstrap - len(slopes)} bootstrap resamples had one best size only "
-                "and were dropped"
+                message("fit.approach1.bootstrap_dropped", dropped=n_bootstrap - len(slopes))
             )
         if slopes:
             intervals = frontier_intervals(np.array(slopes), np.array(intercepts))

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from llmplan.core.errors import InputError, Where
+from llmplan.core.messages import message
 from llmplan.fit.frontier import DEFAULT_TOL_DEX, group_by_compute
 from llmplan.fit.objective import predict_log_loss
 from llmplan.fit.parametric import ParametricFit, fit_parametric
@@ -52,7 +53,7 @@ class ExtrapolationCheck:
     """Approach 3 fitted without the largest compute, predicting the held-out runs."""
 
     held_out_flops: float
-    held_out: str
+    held_out: dict[str, Any]  # which runs are held out: a message
     n_train: int
     n_test: int
     fit: ParametricFit
@@ -106,10 +107,26 @@ class ExtrapolationCheck:
         }
 
 
+class NoBacktest(InputError):
+    """The runs cannot be split for a backtest; ``reason`` says why as a message."""
+
+    def __init__(
+        self, where: Where, reason: dict[str, Any], *, expected: str | None = None
+    ) -> None:
+        super().__init__(where, reason["text"], expected=expected)
+        self.reason = reason
+
+
 def held_out_rows(
     runs: pd.DataFrame, *, tol_dex: float = DEFAULT_TOL_DEX
-) -> tuple[np.ndarray, str, float]:
-    """Mask of the rows to hold out, a sentence saying which they are, and their compute."""
+) -> tuple[np.ndarray, dict[str, Any], float]:
+    """Mask of the rows to hold out, a message saying which they are, and their compute.
+
+    Raises
+    ------
+    NoBacktest
+        When the runs cannot be split (one compute budget, too few runs below the largest).
+    """
     where = Where(runs.attrs.get("source", "runs"), field="C")
     flops = runs["C"].to_numpy(float)
     labels, centres = group_by_compute(flops, tol_dex=tol_dex)
@@ -117,19 +134,20 @@ def held_out_rows(
         top = int(np.argmax(centres))
         test = labels == top
         if MIN_TEST <= test.sum() <= 0.5 * len(runs) and (~test).sum() >= MIN_TRAIN:
-            text = f"the runs at the largest compute budget, C = {centres[top]:.3g} FLOPs"
+            text = message("fit.backtest.largest_budget", C=float(centres[top]))
             return test, text, float(centres[top])
     cut = float(np.quantile(flops, 1.0 - HOLDOUT_FRACTION))
     test = flops >= cut
     if test.all():
-        raise InputError(where, "all runs share one compute budget; nothing to extrapolate to")
+        raise NoBacktest(where, message("fit.backtest.one_budget"))
     if (~test).sum() < MIN_TRAIN:
-        raise InputError(
-            where, f"only {(~test).sum()} runs below the largest compute", expected=">= 6"
+        raise NoBacktest(
+            where,
+            message("fit.backtest.too_few", runs=int((~test).sum()), needed=MIN_TRAIN),
+            expected=f">= {MIN_TRAIN}",
         )
-    text = (
-        f"the {test.mean():.0%} of runs with the most compute (C >= {cut:.3g} FLOPs), as the "
-        f"runs form no separate largest budget of at least {MIN_TEST} runs"
+    text = message(
+        "fit.backtest.top_fraction", fraction=float(test.mean()), cut=cut, min_test=MIN_TEST
     )
     return test, text, float(np.exp(np.log(flops[test]).mean()))
 
@@ -145,7 +163,7 @@ def extrapolation_check(
 
     Raises
     ------
-    InputError
+    NoBacktest
         When the runs cannot be split (one compute budget, too few runs below the largest).
     """
     test, text, held_flops = held_out_rows(runs, tol_dex=tol_dex)

@@ -45,11 +45,16 @@ class IsoflopGroup:
     params_opt: float | None
     tokens_opt: float | None
     loss_min: float | None
-    note: str = ""
+    notes: tuple[dict[str, Any], ...] = ()  # messages (llmplan.core.messages_fit)
 
     @property
     def usable(self) -> bool:
         return self.params_opt is not None
+
+    @property
+    def note(self) -> str:
+        """The notes in English, separated by semicolons ("" when there are none)."""
+        return "; ".join(n["text"] for n in self.notes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,7 +65,7 @@ class IsoflopGroup:
             "N_opt": self.params_opt,
             "D_opt": self.tokens_opt,
             "loss_min": self.loss_min,
-            "note": self.note,
+            "notes": list(self.notes),
         }
 
 
@@ -70,7 +75,7 @@ class FrontierFit:
 
     approach: int
     supported: bool
-    reason: str = ""
+    reason: dict[str, Any] | None = None  # why not supported: a message
     a: float = float("nan")
     b: float = float("nan")
     k_N: float = float("nan")
@@ -84,7 +89,7 @@ class FrontierFit:
     loss_opt: FloatArray = field(default_factory=lambda: np.empty(0))
     groups: tuple[IsoflopGroup, ...] = ()
     n_bootstrap: int = 0
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[dict[str, Any], ...] = ()  # messages
     #: Row numbers (in the runs table) of each usable group, in the order of ``flops``.
     members: tuple[NDArray[np.int64], ...] = field(default=(), compare=False, repr=False)
 
@@ -109,7 +114,8 @@ class FrontierFit:
     def require_supported(self, where: Where | str = "runs") -> FrontierFit:
         """Self, or an :class:`InputError` saying why the data cannot support the approach."""
         if not self.supported:
-            raise InputError(where, f"approach {self.approach} is not possible: {self.reason}")
+            why = self.reason["text"] if self.reason else "unknown"
+            raise InputError(where, f"approach {self.approach} is not possible: {why}")
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -22,13 +22,14 @@ asymmetric profiles in each group and measures the bias the approach-3 law impli
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from llmplan.core.compute import FLOPS_PER_PARAM_TOKEN
+from llmplan.core.messages import message
 from llmplan.core.regression import fit_lines
 from llmplan.fit.bootstrap import WEIGHT_CELLS, resample_weights
 from llmplan.fit.frontier import (
@@ -72,19 +73,14 @@ def fit_isoflop(
     parabola (at least ``MIN_SIZES`` distinct sizes and positive curvature).
     """
     if runs["N"].nunique() < 2:
-        return FrontierFit(
-            2,
-            False,
-            "every run has the same model size N; IsoFLOP profiles "
-            "need several sizes at each budget",
-        )
+        return FrontierFit(2, False, message("fit.approach2.one_size"))
     c = runs["C"].to_numpy(float)
     labels, centres = group_by_compute(c, budgets=budgets, tol_dex=tol_dex)
     logn_all = np.log10(runs["N"].to_numpy(float))
     loss_all = runs["loss"].to_numpy(float)
     groups: list[IsoflopGroup] = []
     members: list[NDArray[np.int64]] = []
-    warnings: list[str] = []
+    warnings: list[dict[str, Any]] = []
     for g, centre in enumerate(centres):
         idx = np.flatnonzero(labels == g)
         n_sizes = int(np.unique(np.round(logn_all[idx], 9)).size)
@@ -98,7 +94,14 @@ def fit_isoflop(
                     None,
                     None,
                     None,
-                    note=f"only {n_sizes} distinct model sizes; a parabola needs {MIN_SIZES}",
+                    notes=(
+                        message(
+                            "fit.isoflop.few_sizes",
+                            C=float(centre),
+                            sizes=n_sizes,
+                            needed=MIN_SIZES,
+                        ),
+                    ),
                 )
             )
             continue
@@ -114,16 +117,15 @@ def fit_isoflop(
                     None,
                     None,
                     None,
-                    note="the parabola opens downwards: no minimum",
+                    notes=(message("fit.isoflop.no_minimum", C=float(centre)),),
                 )
             )
             continue
         n_opt = 10.0 ** vertex[0]
-        notes = profile_notes(logn_all[idx], loss_all[idx], float(vertex[0]))
+        notes = profile_notes(logn_all[idx], loss_all[idx], float(vertex[0]), flops=float(centre))
         if not logn_all[idx].min() <= vertex[0] <= logn_all[idx].max():
-            notes.insert(0, "minimum outside the sampled sizes (extrapolated)")
-        note = "; ".join(notes)
-        warnings.extend(f"IsoFLOP group at C = {centre:.3g}: {text}" for text in notes)
+            notes.insert(0, message("fit.isoflop.extrapolated", C=float(centre)))
+        warnings.extend(notes)
         groups.append(
             IsoflopGroup(
                 flops=float(centre),
@@ -133,20 +135,21 @@ def fit_isoflop(
                 params_opt=float(n_opt),
                 tokens_opt=float(centre / (FLOPS_PER_PARAM_TOKEN * n_opt)),
                 loss_min=float(lmin[0]),
-                note=note,
+                notes=tuple(notes),
             )
         )
         members.append(idx)
     usable = [g for g in groups if g.usable]
     unassigned = int((labels < 0).sum())
     if unassigned:
-        warnings.append(f"{unassigned} runs are within no budget's tolerance and are ignored")
+        warnings.append(message("fit.isoflop.unassigned", runs=unassigned))
     if len(usable) < 2:
         return FrontierFit(
             2,
             False,
-            f"{len(usable)} of {len(groups)} compute groups have a usable IsoFLOP parabola "
-            f"(each needs >= {MIN_SIZES} distinct sizes and a minimum); at least 2 are needed",
+            message(
+                "fit.approach2.few_groups", usable=len(usable), groups=len(groups), sizes=MIN_SIZES
+            ),
             groups=tuple(groups),
         )
     flops = np.array([g.flops for g in usable])
@@ -168,7 +171,7 @@ def fit_isoflop(
         intervals = frontier_intervals(lines[:, 0], lines[:, 1])
         dropped = n_bootstrap - int(enough.sum())
         if dropped:
-            warnings.append(f"{dropped} bootstrap resamples had < 2 usable groups and were dropped")
+            warnings.append(message("fit.isoflop.bootstrap_dropped", dropped=dropped))
     return FrontierFit.from_line(
         2,
         slope,

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import t as student_t
 
+from llmplan.core.messages import message
 from llmplan.core.regression import fit_lines
 from llmplan.laws.base import ParametricLaw
 
@@ -73,8 +74,11 @@ def parabola_vertex(
         return vertex + float(logn.mean()), c0 - c1**2 / (4 * c2), c2
 
 
-def profile_notes(logn: FloatArray, loss: FloatArray, vertex: float) -> list[str]:
-    """Notes on one group's parabola: off-centre vertex, asymmetric profile (empty if neither).
+def profile_notes(
+    logn: FloatArray, loss: FloatArray, vertex: float, *, flops: float
+) -> list[dict[str, Any]]:
+    """Notes (messages) on the parabola of the group at compute ``flops``: off-centre vertex,
+    asymmetric profile (empty if neither).
 
     Off-centre: the vertex lies inside the sampled sizes but beyond :data:`OFF_CENTRE` of their
     half-range from the middle. Asymmetric (the curvature differs on the two sides): with >=
@@ -84,22 +88,20 @@ def profile_notes(logn: FloatArray, loss: FloatArray, vertex: float) -> list[str
     """
     lo, hi = float(logn.min()), float(logn.max())
     half = 0.5 * (hi - lo)
-    notes = []
+    notes: list[dict[str, Any]] = []
     if half <= 0 or not lo <= vertex <= hi:
         return notes
     position = (vertex - 0.5 * (lo + hi)) / half
     if abs(position) > OFF_CENTRE:
-        side = "largest" if position > 0 else "smallest"
+        side = "large" if position > 0 else "small"
         notes.append(
-            f"off-centre: the minimum is {abs(position):.0%} of the way from the middle of the "
-            f"sampled sizes to the {side}; sizes not centred on the optimum bias the vertex"
+            message(f"fit.isoflop.off_centre_{side}", C=float(flops), position=abs(position))
         )
     if np.unique(np.round(logn, 9)).size >= CUBIC_SIZES:
         shift = _cubic_shift(logn, loss, vertex)
         if shift is not None and abs(shift) > ASYMMETRY_DEX:
             notes.append(
-                f"asymmetric: a cubic puts the minimum {shift:+.2f} decades from the parabola's "
-                f"(N_opt x {10**shift:.2f}); the parabola's vertex is biased on such a profile"
+                message("fit.isoflop.asymmetric", C=float(flops), shift=shift, factor=10.0**shift)
             )
     return notes
 

@@ -29,6 +29,7 @@ from llmplan.core.intervals import (
     percentile_interval,
     residual_quantiles,
 )
+from llmplan.core.messages import message
 from llmplan.fit.allocation import FitAllocation, Interval, allocation_table, natural_params
 from llmplan.fit.bootstrap import EXACT_CELLS, bootstrap_fits
 from llmplan.fit.objective import HUBER_DELTA, FloatArray, predict_log_loss
@@ -75,7 +76,7 @@ class ParametricFit:
     n_followed: int
     n_reached_best: int
     hessian_condition: float
-    warnings: tuple[str, ...]
+    warnings: tuple[dict[str, Any], ...]  # messages (llmplan.core.messages_fit)
     bootstrap: FloatArray
     intervals: dict[str, Interval]
     interval_level: float
@@ -135,7 +136,7 @@ class ParametricFit:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: E, A, B, alpha, beta, a, b, objective, n_starts, n_reached_best,
-        warnings, intervals {name: [lo, hi]}, bootstrap [[E, A, B, alpha, beta], ...],
+        warnings (messages: code, args, English text), intervals {name: [lo, hi]}, bootstrap [[E, A, B, alpha, beta], ...],
         n_points, and the allocation at the requested budgets."""
         return {
             "E": self.E,
@@ -275,15 +276,20 @@ def fit_parametric(
         n_conv = int(boot.converged.sum())
         if boot.method == "one-step":
             warnings.append(
-                f"with {n:,} points the {n_bootstrap:,} bootstrap resamples are linearised, "
-                "one Newton step each from the full-data optimum with its Hessian (the "
-                "estimating-function bootstrap), not refitted: points x resamples exceed "
-                f"{exact_cells:.0e}; the intervals are first-order accurate"
+                message(
+                    "fit.bootstrap.linearised",
+                    points=int(n),
+                    resamples=int(n_bootstrap),
+                    cells=float(exact_cells),
+                )
             )
         elif n_conv < n_bootstrap:
             warnings.append(
-                f"{n_bootstrap - n_conv} of {n_bootstrap} bootstrap refits did not converge; "
-                "they are kept at their last iterate"
+                message(
+                    "fit.bootstrap.not_converged",
+                    failed=int(n_bootstrap - n_conv),
+                    resamples=int(n_bootstrap),
+                )
             )
         rows = natural_params(boot.theta)
         e_, a_, b_, alpha, beta = rows.T

@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import minimize
 
 from llmplan.core.errors import InputError, Where
+from llmplan.core.messages import message
 from llmplan.fit.newton import batched_newton, cholesky, forward
 from llmplan.fit.objective import (
     HUBER_DELTA,
@@ -124,7 +125,7 @@ class GridFit:
     n_followed: int
     n_reached_best: int
     hessian_condition: float
-    warnings: tuple[str, ...]
+    warnings: tuple[dict[str, Any], ...]  # messages (llmplan.core.messages_fit)
     starts: FloatArray
     final_theta: FloatArray
     final_objective: FloatArray
@@ -265,29 +266,28 @@ def _decrement(theta: FloatArray, data: HuberData) -> float:
     return float(0.5 * np.sum(forward(chol, g) ** 2)) if pd[0] else float("inf")
 
 
-def _optimum_checks(theta: FloatArray, f_best: float, data: HuberData) -> tuple[float, list[str]]:
-    """Condition number of the Hessian at the optimum and warnings about it and the gradient."""
+def _optimum_checks(
+    theta: FloatArray, f_best: float, data: HuberData
+) -> tuple[float, list[dict[str, Any]]]:
+    """Condition number of the Hessian at the optimum and warnings (messages) about it and the
+    gradient."""
     _, g, hess = evaluate(theta[None, :], data, None)
     assert g is not None and hess is not None
-    warnings: list[str] = []
+    warnings: list[dict[str, Any]] = []
     eig = np.linalg.eigvalsh(hess[0])
     cond = float(abs(eig[-1]) / abs(eig[0])) if eig[0] != 0 else float("inf")
     if eig[0] <= 0:
-        warnings.append(
-            "the Hessian at the optimum is not positive definite (smallest eigenvalue "
-            f"{eig[0]:.3g}): the minimum is flat in some direction and the parameters are not "
-            "identified by these data"
-        )
+        warnings.append(message("fit.hessian.not_positive_definite", eigenvalue=float(eig[0])))
     elif cond > ILL_CONDITIONED:
-        warnings.append(
-            f"the Hessian at the optimum is ill-conditioned (condition number {cond:.3g}): "
-            "some parameter combinations are poorly determined"
-        )
+        warnings.append(message("fit.hessian.ill_conditioned", condition=cond))
     decrement = _decrement(theta, data)
     if eig[0] > 0 and decrement > DECREMENT_RTOL * abs(f_best):
         warnings.append(
-            "the optimum is not fully converged: a Newton step would still lower the objective "
-            f"by {decrement / abs(f_best):.2g} of its value (|g| = {np.linalg.norm(g[0]):.3g})"
+            message(
+                "fit.not_converged",
+                fraction=decrement / abs(f_best),
+                gradient=float(np.linalg.norm(g[0])),
+            )
         )
     return cond, warnings
 
@@ -296,20 +296,26 @@ def _edge_warnings(
     theta: FloatArray,
     reached_starts: FloatArray,
     axes: tuple[tuple[float, ...] | None, ...],
-) -> list[str]:
-    """Hoffmann et al. 2022, App. D.2: the optimum and its best starts should be inside the grid.
+) -> list[dict[str, Any]]:
+    """Hoffmann et al. 2022, App. D.2: the optimum and its best starts should be inside the grid
+    (warnings as messages).
 
     ``axes`` are the grid's values per parameter (None: that parameter is not gridded).
     """
-    out = []
+    out: list[dict[str, Any]] = []
     for k, (name, axis) in enumerate(zip(THETA_NAMES, axes, strict=True)):
         if axis is None:
             continue
         lo, hi = min(axis), max(axis)
         if not lo < theta[k] < hi:
             out.append(
-                f"the optimum {name} = {theta[k]:.4g} lies on or beyond the edge of the "
-                f"initialisation grid [{lo:g}, {hi:g}]"
+                message(
+                    "fit.grid.optimum_on_edge",
+                    name=name,
+                    value=float(theta[k]),
+                    low=float(lo),
+                    high=float(hi),
+                )
             )
     if reached_starts.size:
         interior = np.ones(len(reached_starts), dtype=bool)
@@ -318,8 +324,5 @@ def _edge_warnings(
                 inside = (reached_starts[:, k] > min(axis)) & (reached_starts[:, k] < max(axis))
                 interior &= inside
         if not interior.any():
-            out.append(
-                "every start that reached the optimum lies on the edge of the initialisation "
-                "grid: a wider grid might find a better minimum"
-            )
+            out.append(message("fit.grid.starts_on_edge"))
     return out

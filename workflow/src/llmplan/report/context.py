@@ -77,12 +77,20 @@ BUDGET_FORMS: Final = {
     "usd": N_("dollars"),
 }
 PRICE_SOURCE: Final = N_("stated in the scenario")
+#: The rows of the fit report's table of approaches 1 and 2.
+APPROACH_NAMES: Final = {
+    "approach2": N_("2: IsoFLOP profiles"),
+    "approach1": N_("1: training-curve envelope"),
+}
 
 
-def _date(lang: Language, plan: Mapping[str, Any]) -> str:
-    epoch = plan["provenance"].get("build_epoch")
+def _date(lang: Language, document: Mapping[str, Any]) -> str:
+    """The build date of a plan or fit document in ``lang``."""
+    epoch = document["provenance"].get("build_epoch")
     if epoch is None:
-        return plan["provenance"]["build_date"] if lang.code == "en" else lang.gettext("unknown")
+        if lang.code == "en":
+            return document["provenance"]["build_date"]
+        return lang.gettext("unknown")
     return lang.date(dt.datetime.fromtimestamp(epoch, tz=dt.UTC))
 
 
@@ -263,10 +271,29 @@ def catalog_context(
 
 
 def fit_context(
-    fit: Mapping[str, Any], settings: Settings, charts: Mapping[str, Any]
+    fit: Mapping[str, Any],
+    settings: Settings,
+    charts: Mapping[str, Any],
+    lang: Language | None = None,
 ) -> dict[str, Any]:
-    """The context of ``fit.html.j2``."""
+    """The context of ``fit.html.j2`` in ``lang`` (default English): the fitter's sentences
+    (``fit.json`` messages) in that language."""
+    lang = lang or language("en")
     synthetic = fit.get("synthetic")
+    check = fit["extrapolation"]
+    approaches = []
+    for key in ("approach2", "approach1"):
+        part = fit.get(key)
+        if part:
+            approaches.append(
+                {
+                    "fit": part,
+                    "name": lang.gettext(APPROACH_NAMES[key]),
+                    "reason": None if part["supported"] else lang.message(part["reason"]),
+                }
+            )
+    approach2 = fit.get("approach2") or {}
+    bias_note = (approach2.get("bias") or {}).get("note")
     return {
         "fit": fit,
         "settings": settings,
@@ -278,6 +305,13 @@ def fit_context(
         "allocation": [
             {**row, "tokens_per_param": row["D_opt"] / row["N_opt"]} for row in fit["allocation"]
         ],
+        "warnings": [lang.message(w) for w in fit["warnings"]],
+        "held_out": lang.message(check["held_out"]) if check["supported"] else None,
+        "no_backtest": None if check["supported"] else lang.message(check["reason"]),
+        "approaches": approaches,
+        "bias_note": lang.message(bias_note) if bias_note else None,
+        "approach2_warnings": [lang.message(w) for w in approach2.get("warnings") or []],
+        "build_date": _date(lang, fit),
         "interval_text": INTERVAL_TEXT,
     }
 
