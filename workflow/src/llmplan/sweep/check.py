@@ -26,6 +26,22 @@ from llmplan.sweep.grid import Axis, Factor
 
 #: Scenario fields a grid may not vary (they describe the sweep, not a point).
 NOT_GRIDDED: Final = ("title", "description", "translations")
+#: Grid keys held fixed by default: what a plan assumes (utilisation, price, data, demand, size
+#: cap, the law) rather than what a lead chooses (hardware, count, days, budget, model).
+HELD_FIXED: Final = (
+    "budget.mfu",
+    "budget.price_per_hour",
+    "constraints",
+    "constraints.max_params",
+    "constraints.unique_tokens",
+    "constraints.inference_tokens",
+    "laws",
+    "primary_law",
+    "tokens_per_param",
+    "assumptions",
+    "assumptions.pue",
+    "assumptions.grid_kg_co2_per_kwh",
+)
 #: Most values one grid key may take.
 MAX_AXIS_VALUES: Final = 10_000
 
@@ -222,3 +238,13 @@ def refuse_auto(doc: YamlDoc, name: str, base: Mapping[str, Any], axes: Mapping[
                 "mfu: auto is not planned in sweeps",
                 expected=expected,
             )
+
+
+def held_fixed_keys(doc: YamlDoc, name: str, axes: Mapping[str, Axis]) -> tuple[str, ...]:
+    """The grid keys held fixed: ``held_fixed:`` as written, else those of :data:`HELD_FIXED`."""
+    if "held_fixed" not in doc.data:
+        return tuple(k for k in axes if k in HELD_FIXED)
+    for i, key in enumerate(doc.data["held_fixed"]):
+        if key not in axes:
+            raise unknown_choice(doc.where("held_fixed", i, entry=name), "grid key", key, axes)
+    return tuple(doc.data["held_fixed"])

@@ -45,6 +45,7 @@ from llmplan.sweep.check import (
     factors_of,
     grid_values,
     gridded_fields,
+    held_fixed_keys,
     refuse_auto,
 )
 from llmplan.sweep.grid import Axis, Factor, count, digits, substituted
@@ -83,6 +84,9 @@ class Sweep:
     factors: tuple[Factor, ...]
     n_points: int
     point_reports: str
+    #: grid keys that are assumptions, not choices: the frontier is found among points that
+    #: share their values (one *cell* per combination)
+    held_fixed: tuple[str, ...]
     #: one validated scenario per combination of the structural factors' values, in the order
     #: of :meth:`group_of`
     groups: tuple[Scenario, ...] = field(repr=False)
@@ -102,6 +106,34 @@ class Sweep:
             if factor.structural:
                 out = out * factor.size + digit_rows[:, j]
         return out
+
+    def cell_of(self, digit_rows: np.ndarray) -> np.ndarray:
+        """Cell number of each row of :func:`llmplan.sweep.grid.digits`: the combination of the
+        values of the factors held fixed (0 for every point when none is)."""
+        out = np.zeros(digit_rows.shape[0], dtype=np.int64)
+        for j, factor in enumerate(self.factors):
+            if set(factor.keys) <= set(self.held_fixed):
+                out = out * factor.size + digit_rows[:, j]
+        return out
+
+    def base_cell(self) -> int:
+        """The cell of the base scenario's own values of the keys held fixed (a key whose base
+        value is not among its grid values: its first value)."""
+        row = np.zeros((1, len(self.factors)), dtype=np.int64)
+        for j, factor in enumerate(self.factors):
+            if not set(factor.keys) <= set(self.held_fixed):
+                continue
+            axis = self.axis[factor.keys[0]]
+            node: Any = self.base
+            for part in axis.key.split("."):
+                node = node.get(part) if isinstance(node, dict) else None
+            matches = [i for i, v in enumerate(axis.entries) if v == node]
+            if axis.numbers is not None and node is not None and not matches:
+                kind, zero = NUMERIC_FIELDS[axis.key]
+                value = parse_quantity(node, Where(self.file), kind=kind, allow_zero=zero)
+                matches = [i for i, v in enumerate(axis.numbers) if v == value]
+            row[0, j] = matches[0] if matches else 0
+        return int(self.cell_of(row)[0])
 
     def values_at(self, point: int) -> dict[str, Any]:
         """The grid's value of every key at ``point``, as written."""
@@ -189,6 +221,7 @@ def parse_sweep(
             ]
             axes[key] = Axis(key, axis.entries, axis.lines, np.array(numbers, dtype=float))
     factors = factors_of(doc, name, axes)
+    held_fixed = held_fixed_keys(doc, name, axes)
     n_points = count(factors)
     if n_points > max_points:
         sizes = " x ".join(str(f.size) for f in factors)
@@ -231,6 +264,7 @@ def parse_sweep(
         factors=tuple(factors),
         n_points=n_points,
         point_reports=data.get("point_reports", "none"),
+        held_fixed=held_fixed,
         groups=tuple(groups),
         doc=doc,
     )
@@ -289,3 +323,60 @@ def point_scenario(
         description=f"Point {point} of the sweep {sweep.file}: {values}.",
         translations={},
     )
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """What the workflow needs to know of a sweep before any job runs."""
+
+    name: str
+    n_points: int
+    shards: int
+    laws: tuple[str, ...]
+    point_reports: str
+
+
+def shard_count(n_points: int, sweeps: Mapping[str, Any]) -> int:
+    """Jobs a sweep is planned in: one per ``points_per_shard`` points, at most ``max_shards``."""
+    wanted = -(-n_points // int(sweeps.get("points_per_shard", 50_000)))
+    return max(1, min(int(sweeps.get("max_shards", 8)), wanted))
+
+
+def check_sweeps(
+    sweep_dir: Path | str, catalog_dir: Path | str, config: Mapping[str, Any]
+) -> dict[str, SweepPlan]:
+    """Check every ``<sweep_dir>/*.yaml`` before any job runs; their sizes and shards by name."""
+    from llmplan.inputs.catalog import load_catalog
+    from llmplan.inputs.settings import known_law_ids
+    from llmplan.io.schema import with_defaults
+    from llmplan.laws.registry import KNOWN_IDS
+
+    sweep_dir = Path(sweep_dir)
+    if not sweep_dir.is_dir():
+        return {}
+    full = with_defaults(dict(config), "config")
+    settings = Settings.from_config(config)
+    catalog = load_catalog(catalog_dir)
+    known = known_law_ids(config, KNOWN_IDS)
+    for stray in sorted(sweep_dir.glob("*.yml")):
+        raise InputError(
+            Where(str(stray)), "sweep files must end in .yaml", expected=stray.stem + ".yaml"
+        )
+    out = {}
+    for path in sorted(sweep_dir.glob("*.yaml")):
+        sweep = load_sweep(
+            path,
+            hardware=catalog.hardware,
+            settings=settings,
+            known_laws=known,
+            max_points=int(full["sweeps"]["max_points"]),
+        )
+        laws = tuple(sorted({law for group in sweep.groups for law in group.laws}))
+        out[sweep.name] = SweepPlan(
+            name=sweep.name,
+            n_points=sweep.n_points,
+            shards=shard_count(sweep.n_points, full["sweeps"]),
+            laws=laws,
+            point_reports=sweep.point_reports,
+        )
+    return out
