@@ -296,8 +296,12 @@ def index_context(
     catalog: Mapping[str, Any],
     settings: Settings,
     lang: Language,
+    *,
+    sweeps: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The context of ``index.html.j2`` in ``lang``."""
+    from llmplan.report.sweep_context import sweep_row
+
     _ = lang.gettext
     rows = []
     for plan in plans:
@@ -314,6 +318,7 @@ def index_context(
     when = None if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
     return {
         "rows": rows,
+        "sweeps": [sweep_row(doc, lang) for doc in sweeps],
         "fits": fits,
         "catalog": catalog,
         "settings": settings,

@@ -51,6 +51,7 @@ WITHIN: Final = N_(
     "Its loss is within {tolerance} of the lowest in the sweep ({loss}, reached by {point}{cost})."
 )
 ASSUMING: Final = N_("Assuming {assumed} (the base scenario):")
+ASSUMING_FIRST: Final = N_("Assuming {assumed} (the grid's first values):")
 IS_LOWEST: Final = N_("No point of the sweep predicts a lower loss.")
 NO_LOSS: Final = N_(
     "The primary law predicts no loss, so no point is better than another on quality; the table "
@@ -124,7 +125,8 @@ def _headline(doc: Mapping[str, Any], lang: Language) -> Markup:
     )
     if held:
         assumed = ", ".join(phrase(k, v, lang) for k, v in doc["base_cell"].items())
-        text = Markup(_(ASSUMING)).format(assumed=assumed) + " " + text
+        which = ASSUMING if doc["base_cell_is_base"] else ASSUMING_FIRST
+        text = Markup(_(which)).format(assumed=assumed) + " " + text
     if lowest["point"] == rec["point"]:
         return text + " " + _(IS_LOWEST)
     cost = f", {fmt['usd'](lowest['usd'])}" if lowest["usd"] is not None else ""
@@ -209,4 +211,17 @@ def sweep_context(
             for k, v in doc["binding"].items()
         ],
         "table_is_sample": doc["frontier_size"] > len(doc["frontier"]),
+    }
+
+
+def sweep_row(doc: Mapping[str, Any], lang: Language) -> dict[str, Any]:
+    """A sweep's row of the index: its size, its frontier and what the frontier recommends."""
+    rec = doc["recommended"]
+    names = doc.get("hardware_names") or {}
+    if rec is not None:
+        rec = {**rec, "hardware_name": names.get(rec["hardware"] or "", rec["hardware"])}
+    return {
+        "doc": doc,
+        "rec": rec,
+        "label": describe(rec, lang, skip=tuple(doc["held_fixed"])) if rec else "–",
     }

@@ -35,8 +35,11 @@ def read_sweep(
 
 
 def read_shard(path: Path | str) -> pd.DataFrame:
-    """A shard CSV as written by :func:`write_shard` (floats exact, empty text kept as text)."""
-    table = pd.read_csv(path, float_precision="round_trip", keep_default_na=False, na_values=[""])
+    """A shard CSV as written by :func:`write_shard`: floats read back exactly (pandas 3 parses
+    them so by default and deprecates asking; pandas 2 must be asked), empty cells NaN, then text
+    again in the text columns."""
+    exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""], **exact)
     for column in ("law", "hardware", "loss_law", "binding"):
         table[column] = table[column].fillna("").astype(str)
     return table

@@ -146,7 +146,7 @@ def build_document(
     keys = [a.key for a in sweep.axes]
     column = cost_column(table)
     cells = cells_of(sweep, table)
-    base = sweep.base_cell()
+    base, base_exact = sweep.base_cell()
     rows = np.flatnonzero(cells == base)
     front, pick, lowest = _cell_summary(sweep, table, rows, column, tolerance)
     others = np.flatnonzero(cells != base)
@@ -194,6 +194,7 @@ def build_document(
         "held_fixed": list(sweep.held_fixed),
         "base_cell": {k: _clean(base_values[k]) for k in sweep.held_fixed},
         "base_cell_points": int(rows.size),
+        "base_cell_is_base": base_exact,
         "laws": sorted({str(v) for v in table["law"]}),
         "hardware": sorted({str(v) for v in table["hardware"] if v}),
         "cost": {"column": column, "unit": dict(COSTS)[column]},

@@ -116,10 +116,11 @@ class Sweep:
                 out = out * factor.size + digit_rows[:, j]
         return out
 
-    def base_cell(self) -> int:
+    def base_cell(self) -> tuple[int, bool]:
         """The cell of the base scenario's own values of the keys held fixed (a key whose base
-        value is not among its grid values: its first value)."""
+        value is not among its grid values: its first value), and whether every value was."""
         row = np.zeros((1, len(self.factors)), dtype=np.int64)
+        exact = True
         for j, factor in enumerate(self.factors):
             if not set(factor.keys) <= set(self.held_fixed):
                 continue
@@ -133,7 +134,8 @@ class Sweep:
                 value = parse_quantity(node, Where(self.file), kind=kind, allow_zero=zero)
                 matches = [i for i, v in enumerate(axis.numbers) if v == value]
             row[0, j] = matches[0] if matches else 0
-        return int(self.cell_of(row)[0])
+            exact = exact and bool(matches)
+        return int(self.cell_of(row)[0]), exact
 
     def values_at(self, point: int) -> dict[str, Any]:
         """The grid's value of every key at ``point``, as written."""

@@ -195,6 +195,10 @@ def count_figure(doc: dict[str, Any], lang: Language | None = None) -> Figure | 
         ax.minorticks_off()
         ax.set_xlabel(_("accelerators"))
         ax.set_ylabel(label)
+        shown = sorted(set(values[np.isfinite(values)]))
+        if key == "days" and len(shown) <= 8:  # the grid's own durations, written out
+            ax.set_yticks(shown, [f"{v:g}" for v in shown], fontsize=7)
+            ax.minorticks_off()
     fig.legend(
         *axes[0].get_legend_handles_labels(),
         loc="outside lower center",
