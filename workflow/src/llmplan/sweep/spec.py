@@ -129,6 +129,8 @@ class Sweep:
             for part in axis.key.split("."):
                 node = node.get(part) if isinstance(node, dict) else None
             matches = [i for i, v in enumerate(axis.entries) if v == node]
+            if node is None and axis.key == "constraints.inference_tokens":  # none is 0
+                matches = [i for i, v in enumerate(axis.entries) if v in (0, None)]
             if axis.numbers is not None and node is not None and not matches:
                 kind, zero = NUMERIC_FIELDS[axis.key]
                 value = parse_quantity(node, Where(self.file), kind=kind, allow_zero=zero)
