@@ -31,11 +31,15 @@ def _array(values: list[Any]) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
+#: Colours of accelerator counts: the house palette without black (the frontier's colour).
+_COUNT_PALETTE: Final = tuple(c for c in PALETTE if c != _FRONTIER)
+
+
 def _count_colours(counts: np.ndarray) -> tuple[list[float], dict[float, str]]:
     levels = sorted({c for c in counts if np.isfinite(c)})
-    if len(levels) > len(PALETTE):  # too many for a legend: none
+    if len(levels) > len(_COUNT_PALETTE):  # too many for a legend: one colour
         return levels, {}
-    return levels, {c: PALETTE[i] for i, c in enumerate(levels)}
+    return levels, {c: _COUNT_PALETTE[i] for i, c in enumerate(levels)}
 
 
 def loss_cost_figure(doc: dict[str, Any], lang: Language | None = None) -> Figure:
