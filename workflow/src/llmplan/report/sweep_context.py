@@ -152,7 +152,7 @@ def sweep_context(
     """The context of ``sweep.html.j2`` in ``lang`` (default English)."""
     lang = lang or language("en")
     _ = lang.gettext
-    names = dict(hardware_names or {})
+    names = dict(hardware_names or doc.get("hardware_names") or {})
 
     def named(row: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
         if row is None:
