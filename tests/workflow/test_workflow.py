@@ -100,7 +100,15 @@ def test_report_author_reruns_reports_only(built: Path) -> None:
         jobs = dry_run(built)
     finally:
         config.write_text(good)
-    assert jobs.keys() <= {"all", "scenario_report", "catalog_report", "fit_report", "index"}
+    assert jobs.keys() <= {
+        "all",
+        "scenario_report",
+        "catalog_report",
+        "fit_report",
+        "index",
+        "sweep_report",
+        "sweep_points",
+    }
     assert jobs["scenario_report"] == 2 and "catalog" not in jobs and "fit" not in jobs
 
 
@@ -111,7 +119,8 @@ def test_comment_in_plan_template_reruns_only_plan_reports(built: Path) -> None:
         jobs = dry_run(built)
     finally:
         template.write_text(good)
-    assert jobs == {"all": 1, "scenario_report": 2}
+    # the sweep's frontier points get planning reports from the same template
+    assert jobs == {"all": 1, "scenario_report": 2, "sweep_points": 1}
 
 
 def test_editing_one_scenario_reruns_only_its_jobs_and_the_index(built: Path) -> None:

@@ -45,6 +45,7 @@ rule index:
     input:
         plans=get_plan_jsons,
         fits=get_fit_jsons,
+        sweeps=get_sweep_jsons,
         catalog="reports/catalog/catalog.json",
         templates=templates("index.html.j2"),
     output:

@@ -10,5 +10,6 @@ run_step(
     snakemake.output.html,
     config=snakemake.params.settings,
     template_dir=snakemake.params.template_dir,
+    sweep_jsons=snakemake.input.sweeps,
     **job_options(snakemake),
 )

@@ -78,11 +78,19 @@ def run_check(args: argparse.Namespace) -> int:
         errors.raise_if_any()
     with errors.checking():
         names = check_inputs(args.scenario_dir, args.catalog, config, only=files)
-    with errors.checking():  # as workflow/rules/common.smk, after the inputs
+    sweeps: dict[str, Any] = {}
+    if files is None:  # as workflow/rules/common.smk: the sweeps, then the fonts
+        from llmplan.io.schema import with_defaults
+        from llmplan.sweep.spec import check_sweeps
+
+        with errors.checking():
+            sweep_dir = with_defaults(dict(config), "config")["sweep_dir"]
+            sweeps = check_sweeps(sweep_dir, args.catalog, config)
+    with errors.checking():
         require_fonts(Settings.from_config(config).languages)
     errors.raise_if_any()
     checked = (
-        f"{len(names)} scenarios in {args.scenario_dir}"
+        f"{len(names)} scenarios in {args.scenario_dir}, {len(sweeps)} sweeps"
         if files is None
         else ", ".join(str(f) for f in files)
     )

@@ -22,6 +22,7 @@ from llmplan.inputs.settings import Settings
 from llmplan.report.format import filters
 from llmplan.report.glossary import GLOSSARY
 from llmplan.report.i18n import Language, language
+from llmplan.report.sweep_context import sweep_row
 
 #: The catalog report's headline starts from this model (the first widely cited pre-trained
 #: transformer, Devlin et al. 2018); the earliest model when the catalog lacks it.
@@ -331,8 +332,10 @@ def index_context(
     catalog: Mapping[str, Any],
     settings: Settings,
     lang: Language,
+    *,
+    sweeps: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The context of ``index.html.j2`` in ``lang``."""
+    """The context of ``index.html.j2`` in ``lang``; ``sweeps`` are sweep.json documents."""
     _ = lang.gettext
     rows = []
     for plan in plans:
@@ -349,6 +352,7 @@ def index_context(
     when = None if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
     return {
         "rows": rows,
+        "sweeps": [sweep_row(doc, lang) for doc in sweeps],
         "fits": fits,
         "catalog": catalog,
         "settings": settings,
