@@ -10,5 +10,6 @@ run_step(
     snakemake.output.pdf,
     config=snakemake.params.settings,
     template_dir=snakemake.params.template_dir,
+    history_json=snakemake.input.history,
     log=snakemake.log[0],
 )
