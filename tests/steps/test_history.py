@@ -76,7 +76,7 @@ def test_the_last_change_of_a_scenario(tmp_path: Path, catalog: Any) -> None:
     assert dumps(history) == dumps(history_of(repo.root / FILE, catalog)[0])
     html = render(plan, history)
     assert f"Changed since {previous['short']} (2024-01-01, Plan at 1e23)" in html
-    assert "<code>budget.flops</code> 1e23 FLOPs → 4e23 FLOPs" in html
+    assert "<td>budget.flops</td><td>1e23 FLOPs</td><td>4e23 FLOPs</td>" in html
     assert f"+{(4**a - 1) * 100:.0f}%" in html
 
 

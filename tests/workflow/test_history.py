@@ -45,7 +45,7 @@ def test_an_edited_scenario_reports_its_change_and_reruns_only_its_jobs(
     assert moved["recommendation.train_flops"] == pytest.approx(2.0)
     html = (work / OUT / "plan.html").read_text()
     assert f"Changed since {first[:10]} (2024-01-01, Small lab, two weeks)" in html
-    assert "<code>budget.days</code> 14 days → 28 days" in html
+    assert "<td>budget.days</td><td>14 days</td><td>28 days</td>" in html
 
     # a commit that does not touch the scenario changes nothing, so nothing reruns
     repo.commit("Unrelated", {"NOTES.md": "x\n"})

@@ -56,6 +56,13 @@ UNITS: Final = {
 
 #: Longest text shown for one value; longer descriptions end in an ellipsis.
 MAX_TEXT: Final = 120
+#: Longest commit subject shown in a heading.
+MAX_SUBJECT: Final = 60
+
+
+def _shortened(text: str, limit: int) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _flops(value: float) -> str:
@@ -87,8 +94,7 @@ def format_value(path: str, value: Any, lang: Language | None = None) -> str:
     if isinstance(value, Mapping):
         return ", ".join(f"{k}: {format_value(f'{path}.{k}', v, lang)}" for k, v in value.items())
     if not isinstance(value, int | float):
-        text = str(value).strip()
-        return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rstrip() + "…"
+        return _shortened(str(value), MAX_TEXT)
     number = float(value)
     if unit == "flops":
         return _flops(number)
@@ -172,9 +178,12 @@ def history_context(
     if history is None:
         return None
     lang = lang or language("en")
+    previous = history.get("previous")
+    if previous is not None:
+        previous = {**previous, "subject": _shortened(previous["subject"], MAX_SUBJECT)}
     return {
         "status": history["status"],
-        "previous": history.get("previous"),
+        "previous": previous,
         "error": history.get("error"),
         "inputs": change_rows(history.get("inputs") or [], lang),
         "recommendation": change_rows(history.get("recommendation") or [], lang),
