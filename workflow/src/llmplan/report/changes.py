@@ -126,7 +126,7 @@ def format_change(change: Mapping[str, Any]) -> str:
         return ""
     if kind == "difference":
         return f"{value:+.3f}"
-    if 0.5 <= value <= 2.0:
+    if 0.5 < value < 2.0:
         return fmt_signed_pct(value - 1.0, 1 if abs(value - 1.0) < 0.1 else 0)
     return f"×{value:.3g}"
 
