@@ -12,6 +12,7 @@ rule plan:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.plan"),
+        failed=previous_failure("plan"),
         settings=SETTINGS["plan"],
     script:
         "../scripts/plan.py"
@@ -38,6 +39,7 @@ rule history:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.history"),
+        failed=previous_failure("history"),
         settings=SETTINGS["plan"],
     script:
         "../scripts/history.py"

@@ -2,16 +2,15 @@
 
 from pathlib import Path
 
-from llmplan.steps.history import write_history
-from llmplan.steps.runner import run_step
+from llmplan.steps.runner import job_options, run_step
 
 run_step(
-    write_history,
+    "llmplan.steps.history.write_history",
     snakemake.input.scenario,
     snakemake.input.plan,
     snakemake.input.catalog,
     snakemake.output.json,
     config=snakemake.params.settings,
     fit_jsons={Path(path).parent.name: path for path in snakemake.input.fits},
-    log=snakemake.log[0],
+    **job_options(snakemake),
 )
