@@ -27,6 +27,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "llmplan.cli.fit",
     "llmplan.cli.check",
     "llmplan.cli.arch",
+    "llmplan.cli.diff",
     "llmplan.cli.sweep",
 )
 
