@@ -27,6 +27,11 @@ from llmplan.train.config import RunConfig, run_config_from_dict
 
 #: Suffix of the default log path next to ``--out``.
 LOG_SUFFIX = ".log"
+#: One line for ``--help``.
+DESCRIPTION = (
+    "Train small language models for real from JSON run configs and write their held-out "
+    "losses as rows (N, D, C, loss, run, step, ...) to a CSV."
+)
 
 
 def read_run_configs(path: Path | str) -> list[RunConfig]:
@@ -80,7 +85,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "train",
         help="train small language models for real (needs the 'train' extra)",
-        description=__doc__.split("\n\n")[0],
+        description=DESCRIPTION,
     )
     add_arguments(parser)
     parser.set_defaults(func=run_command)
@@ -173,9 +178,7 @@ def _log(log: TextIO, message: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m llmplan.train", description=__doc__.split("\n\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m llmplan.train", description=DESCRIPTION)
     add_arguments(parser)
     args = parser.parse_args(argv)
     try:

@@ -104,7 +104,8 @@ class EvalRow:
     schedule_tokens
         Length in tokens of the schedule this state belongs to (the run's, or a branch's).
     train_loss
-        Mean training loss of the steps since the previous row of the same schedule.
+        Mean training loss of the steps since the previous row (for a cooldown branch: of the
+        branch's cooldown steps).
     lr
         Learning rate of the last step taken.
     tokens_per_s, seconds
