@@ -5,10 +5,11 @@ D = C / (6 N) tokens (Kaplan et al. 2020, eq. 2.1). With ``--schedule wsd`` each
 to the largest budget, and the smaller budgets are WSD cooldown branches off its stable phase
 (Hägele et al. 2024, arXiv:2405.18392, s4); with ``cosine`` every (C, N) is its own run. The final
 held-out losses are fitted per budget with llmplan's IsoFLOP parabola (Hoffmann et al. 2022,
-approach 2) and the vertex N_opt(C) is printed: it should grow with C.
+approach 2) and the vertex N_opt(C) is printed: it should grow with C. The defaults are the
+ladder docs/train.md reports (its minimum moved from 20k to 42k parameters, vertex 16k to 36k).
 
     PYTHONPATH=workflow/src python benchmarks/smoke_ladder.py --out ladder.csv \
-        [--budgets 1e11 3e11 1e12] [--shapes 1:24 2:32 2:48 3:64] [--lr 3e-3] [--schedule wsd]
+        [--budgets 1e11 3e11 1e12] [--shapes 2:12:2 2:20:2 2:32:4 3:40:5] [--lr 1e-2] [--schedule wsd]
 """
 
 from __future__ import annotations
@@ -90,8 +91,8 @@ def ladder_configs(args: argparse.Namespace) -> list[RunConfig]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--budgets", type=float, nargs="+", default=[1e11, 3e11, 1e12])
-    parser.add_argument("--shapes", nargs="+", default=["1:24", "2:32", "2:48", "3:64"])
-    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--shapes", nargs="+", default=["2:12:2", "2:20:2", "2:32:4", "3:40:5"])
+    parser.add_argument("--lr", type=float, default=1e-2)
     parser.add_argument("--min-lr-ratio", type=float, default=0.0)
     parser.add_argument("--schedule", choices=("wsd", "cosine"), default="wsd")
     parser.add_argument("--cooldown", type=float, default=0.2)
