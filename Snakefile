@@ -15,6 +15,13 @@ validate(config, schema="workflow/schemas/config.schema.yaml")
 
 
 include: "workflow/rules/common.smk"
+
+
+wildcard_constraints:
+    scenario="[A-Za-z0-9][A-Za-z0-9_-]*",
+    dataset="[A-Za-z0-9][A-Za-z0-9_-]*",
+
+
 include: "workflow/rules/catalog.smk"
 include: "workflow/rules/fit.smk"
 include: "workflow/rules/plan.smk"
@@ -24,14 +31,19 @@ include: "workflow/rules/report.smk"
 rule all:
     default_target: True
     input:
-        "reports/index.html",
+        expand("reports/index{suffix}.html", suffix=SUFFIXES),
         "reports/catalog/catalog.json",
-        "reports/catalog/catalog.html",
-        "reports/catalog/catalog.pdf",
         expand(
-            "reports/scenarios/{scenario}/plan.{ext}",
+            "reports/catalog/catalog{suffix}.{ext}",
+            suffix=SUFFIXES,
+            ext=["html", "pdf"],
+        ),
+        expand("reports/scenarios/{scenario}/plan.json", scenario=SCENARIOS),
+        expand(
+            "reports/scenarios/{scenario}/plan{suffix}.{ext}",
             scenario=SCENARIOS,
-            ext=["json", "html", "pdf"],
+            suffix=SUFFIXES,
+            ext=["html", "pdf"],
         ),
         expand(
             "reports/fits/{dataset}/fit.{ext}",

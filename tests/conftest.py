@@ -17,6 +17,6 @@ def repo() -> Path:
 
 @pytest.fixture(scope="session")
 def catalog():
-    from llmplan.catalog import load_catalog
+    from llmplan.inputs.catalog import load_catalog
 
     return load_catalog(REPO / "data" / "catalog")

@@ -9,7 +9,8 @@ rule catalog:
     conda:
         "../envs/llmplan.yaml"
     params:
-        code=CODE_VERSION,
-        settings=config,
+        code=step_code("llmplan.steps.catalog"),
+        settings=SETTINGS["catalog"],
+        catalog_dir=get_catalog_dir,
     script:
         "../scripts/catalog.py"

@@ -1,30 +1,82 @@
-# Shared definitions: the scenario list (every input checked up front) and input functions.
-# The library is on the path already (setup.smk).
+# Shared definitions: every input checked up front, the scenario list, the config sections of each
+# step, the code each step runs, and input functions.
+import os
 import sys
 from pathlib import Path
 
-from llmplan.errors import LlmplanError
-from llmplan.pipeline import check_inputs, code_version
+from llmplan.core.errors import LlmplanError
+from llmplan.inputs.settings import Settings, section
+from llmplan.report.fonts import require_fonts
+from llmplan.io.provenance import code_version, template_closure
+from llmplan.plan.check import check_inputs
+
+SCENARIO_DIR = config["scenario_dir"]
+CATALOG_DIR = "data/catalog"
 
 try:
-    SCENARIO_LAWS = check_inputs("config/scenarios", "data/catalog", config)
+    SCENARIO_LAWS = check_inputs(SCENARIO_DIR, CATALOG_DIR, config)
 except LlmplanError as err:
     sys.exit(f"llmplan: error: {err}")
 SCENARIOS = list(SCENARIO_LAWS)
-FITS = sorted(config.get("fits") or {})
-CATALOG_FILES = sorted(str(p) for p in Path("data/catalog").glob("*.yaml"))
-# Outputs depend on the code that computes and renders them: rules take this hash as a param,
-# so a change of the library or a template reruns what it affects.
-CODE_VERSION = code_version(Path(LLMPLAN_SRC, "llmplan"), "workflow/templates")
+# Report languages: English always, then the others of report.languages (plan.zh.html, ...).
+LANGUAGES = Settings.from_config(config).languages
+SUFFIXES = ["" if code == "en" else f".{code}" for code in LANGUAGES]
+try:
+    require_fonts(LANGUAGES)
+except LlmplanError as err:
+    sys.exit(f"llmplan: error: {err}")
+FITS = sorted(config["fits"])
+CATALOG_FILES = sorted(str(p) for p in Path(CATALOG_DIR).glob("*.yaml"))
 
 
-wildcard_constraints:
-    scenario="[A-Za-z0-9][A-Za-z0-9_-]*",
-    dataset="[A-Za-z0-9][A-Za-z0-9_-]*",
+# relative to the working directory, so that moving the repository reruns nothing
+TEMPLATE_DIR = Path(os.path.relpath(Path(workflow.basedir) / "workflow" / "templates"))
+
+
+def step_code(*modules):
+    """Hash of the library code run by a step: its module and what it imports, transitively.
+
+    Rules take it as a param, so editing a chart reruns only the reports that draw it.
+    """
+    return code_version(["llmplan.steps.runner", *modules])
+
+
+def get_template_dir(wildcards, input):
+    """The folder of a report's templates (the folder of its first template input)."""
+    return str(Path(input.templates[0]).parent)
+
+
+def templates(*names):
+    """A report's templates and every template they extend or include (its inputs)."""
+    return [str(p) for p in template_closure(names, TEMPLATE_DIR)]
+
+
+# The config sections each step reads (only those: other edits do not rerun it).
+SETTINGS = {
+    "catalog": section(config, "tokens_per_param", "assumptions"),
+    "plan": {
+        **section(
+            config,
+            "laws",
+            "primary_law",
+            "tokens_per_param",
+            "assumptions",
+            "inference_loss_tolerance",
+        ),
+        "fits": {name: {} for name in FITS},
+    },
+    "catalog_report": section(config, "report", "tokens_per_param", "assumptions"),
+    "report": section(config, "report"),
+}
+
+
+def get_catalog_dir(wildcards, input):
+    """The catalog folder (the folder of the first catalog file)."""
+    return str(Path(input.catalog[0]).parent)
 
 
 def get_scenario_file(wildcards):
-    return f"config/scenarios/{wildcards.scenario}.yaml"
+    return f"{SCENARIO_DIR}/{wildcards.scenario}.yaml"
 
 
 def get_plan_jsons(wildcards):

@@ -7,7 +7,7 @@ rule synthetic_runs:
     conda:
         "../envs/llmplan.yaml"
     params:
-        code=CODE_VERSION,
+        code=step_code("llmplan.steps.synthetic_runs"),
         spec=get_synthetic_spec,
     script:
         "../scripts/synthetic_runs.py"
@@ -19,14 +19,34 @@ rule fit:
         runs=get_runs_csv,
     output:
         json="reports/fits/{dataset}/fit.json",
-        html="reports/fits/{dataset}/fit.html",
-        pdf="reports/fits/{dataset}/fit.pdf",
     log:
         "reports/logs/fit/{dataset}.log",
     conda:
         "../envs/llmplan.yaml"
     params:
-        code=CODE_VERSION,
-        settings=config,
+        code=step_code("llmplan.steps.fit"),
+        spec=get_fit_spec,
     script:
         "../scripts/fit.py"
+
+
+rule fit_report:
+    """HTML and PDF report of one fit."""
+    input:
+        fit="reports/fits/{dataset}/fit.json",
+        runs=get_runs_csv,
+        templates=templates("fit.html.j2"),
+    output:
+        html="reports/fits/{dataset}/fit.html",
+        pdf="reports/fits/{dataset}/fit.pdf",
+    log:
+        "reports/logs/fit/{dataset}.report.log",
+    conda:
+        "../envs/llmplan.yaml"
+    params:
+        code=step_code("llmplan.steps.fit_report"),
+        template_dir=get_template_dir,
+        spec=get_fit_spec,
+        settings=SETTINGS["report"],
+    script:
+        "../scripts/fit_report.py"

@@ -11,7 +11,7 @@ rule plan:
     conda:
         "../envs/llmplan.yaml"
     params:
-        code=CODE_VERSION,
-        settings=config,
+        code=step_code("llmplan.steps.plan"),
+        settings=SETTINGS["plan"],
     script:
         "../scripts/plan.py"

@@ -2,16 +2,18 @@ rule scenario_report:
     """HTML and PDF planning report of one scenario."""
     input:
         plan="reports/scenarios/{scenario}/plan.json",
+        templates=templates("plan.html.j2"),
     output:
-        html="reports/scenarios/{scenario}/plan.html",
-        pdf="reports/scenarios/{scenario}/plan.pdf",
+        html=expand("reports/scenarios/{{scenario}}/plan{suffix}.html", suffix=SUFFIXES),
+        pdf=expand("reports/scenarios/{{scenario}}/plan{suffix}.pdf", suffix=SUFFIXES),
     log:
         "reports/logs/report/{scenario}.log",
     conda:
         "../envs/llmplan.yaml"
     params:
-        code=CODE_VERSION,
-        settings=config,
+        code=step_code("llmplan.steps.scenario_report"),
+        template_dir=get_template_dir,
+        settings=SETTINGS["report"],
     script:
         "../scripts/scenario_report.py"
 
@@ -20,16 +22,18 @@ rule catalog_report:
     """HTML and PDF report of the catalog."""
     input:
         catalog="reports/catalog/catalog.json",
+        templates=templates("catalog.html.j2"),
     output:
-        html="reports/catalog/catalog.html",
-        pdf="reports/catalog/catalog.pdf",
+        html=expand("reports/catalog/catalog{suffix}.html", suffix=SUFFIXES),
+        pdf=expand("reports/catalog/catalog{suffix}.pdf", suffix=SUFFIXES),
     log:
         "reports/logs/catalog_report.log",
     conda:
         "../envs/llmplan.yaml"
     params:
-        code=CODE_VERSION,
-        settings=config,
+        code=step_code("llmplan.steps.catalog_report"),
+        template_dir=get_template_dir,
+        settings=SETTINGS["catalog_report"],
     script:
         "../scripts/catalog_report.py"
 
@@ -40,14 +44,16 @@ rule index:
         plans=get_plan_jsons,
         fits=get_fit_jsons,
         catalog="reports/catalog/catalog.json",
+        templates=templates("index.html.j2"),
     output:
-        html="reports/index.html",
+        html=expand("reports/index{suffix}.html", suffix=SUFFIXES),
     log:
         "reports/logs/index.log",
     conda:
         "../envs/llmplan.yaml"
     params:
-        code=CODE_VERSION,
-        settings=config,
+        code=step_code("llmplan.steps.index"),
+        template_dir=get_template_dir,
+        settings=SETTINGS["report"],
     script:
         "../scripts/index.py"

@@ -1,22 +1,18 @@
-# Runs before `configfile:` reads config/config.yaml: the llmplan library on the path, and the
-# config checked by llmplan, so that a mistake in it names the file, line and field (Snakemake's
-# own reader gives no line for a YAML error, and validate() prints a jsonschema dump).
-import os
+# Runs before `configfile:` reads config/config.yaml: the llmplan library must be installed (the
+# README's set-up does `pip install -e .`), and the config is checked by llmplan, so that a mistake
+# in it names the file, line and field (Snakemake's own reader gives no line for a YAML error, and
+# validate() prints a jsonschema dump).
 import sys
 from pathlib import Path
 
-# The llmplan library of this checkout, for the Snakefile and for every script it runs, even if
-# another copy is installed in the environment.
-LLMPLAN_SRC = str(Path(workflow.basedir) / "workflow" / "src")
-sys.path.insert(0, LLMPLAN_SRC)
-os.environ.update(
-    PYTHONPATH=os.pathsep.join(
-        p for p in (LLMPLAN_SRC, os.environ.get("PYTHONPATH")) if p
+try:
+    from llmplan.core.errors import LlmplanError
+    from llmplan.plan.check import check_config
+except ImportError as err:
+    sys.exit(
+        f"llmplan: error: the llmplan library is not installed in this Python ({err}); "
+        "run `pip install -e .` in the repository (README, Quick start)."
     )
-)
-
-from llmplan.errors import LlmplanError
-from llmplan.pipeline import check_config
 
 try:
     for _configfile in ["config/config.yaml", *workflow.overwrite_configfiles]:

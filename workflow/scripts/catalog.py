@@ -1,12 +1,11 @@
-"""Snakemake script of rule catalog: see llmplan.pipeline.write_catalog."""
+"""Snakemake script of rule catalog: see llmplan.steps.catalog."""
 
-from pathlib import Path
-
-from llmplan.pipeline import run_step, write_catalog
+from llmplan.steps.catalog import write_catalog
+from llmplan.steps.runner import run_step
 
 run_step(
     write_catalog,
-    Path(snakemake.input.catalog[0]).parent,
+    snakemake.params.catalog_dir,
     snakemake.output.json,
     config=snakemake.params.settings,
     log=snakemake.log[0],

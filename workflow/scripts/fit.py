@@ -1,14 +1,13 @@
-"""Snakemake script of rule fit: see llmplan.pipeline.write_fit."""
+"""Snakemake script of rule fit: see llmplan.steps.fit."""
 
-from llmplan.pipeline import run_step, write_fit
+from llmplan.steps.fit import write_fit
+from llmplan.steps.runner import run_step
 
 run_step(
     write_fit,
     snakemake.input.runs,
     snakemake.output.json,
-    snakemake.output.html,
-    snakemake.output.pdf,
     dataset=snakemake.wildcards.dataset,
-    config=snakemake.params.settings,
+    spec=snakemake.params.spec,
     log=snakemake.log[0],
 )

@@ -1,6 +1,7 @@
-"""Snakemake script of rule index: see llmplan.pipeline.write_index."""
+"""Snakemake script of rule index: see llmplan.steps.index."""
 
-from llmplan.pipeline import run_step, write_index
+from llmplan.steps.index import write_index
+from llmplan.steps.runner import run_step
 
 run_step(
     write_index,
@@ -9,5 +10,6 @@ run_step(
     snakemake.input.catalog,
     snakemake.output.html,
     config=snakemake.params.settings,
+    template_dir=snakemake.params.template_dir,
     log=snakemake.log[0],
 )

@@ -1,8 +1,9 @@
-"""Snakemake script of rule plan: see llmplan.pipeline.write_plan."""
+"""Snakemake script of rule plan: see llmplan.steps.plan."""
 
 from pathlib import Path
 
-from llmplan.pipeline import run_step, write_plan
+from llmplan.steps.plan import write_plan
+from llmplan.steps.runner import run_step
 
 run_step(
     write_plan,

@@ -1,6 +1,7 @@
-"""Snakemake script of rule scenario_report: see llmplan.pipeline.write_scenario_report."""
+"""Snakemake script of rule scenario_report: see llmplan.steps.scenario_report."""
 
-from llmplan.pipeline import run_step, write_scenario_report
+from llmplan.steps.runner import run_step
+from llmplan.steps.scenario_report import write_scenario_report
 
 run_step(
     write_scenario_report,
@@ -8,5 +9,6 @@ run_step(
     snakemake.output.html,
     snakemake.output.pdf,
     config=snakemake.params.settings,
+    template_dir=snakemake.params.template_dir,
     log=snakemake.log[0],
 )

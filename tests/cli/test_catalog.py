@@ -1,0 +1,44 @@
+"""``llmplan catalog``: JSON with the derived columns, a readable table, errors without traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from llmplan.cli import main
+
+CATALOG_DIR = REPO / "data" / "catalog"
+
+
+def test_json_has_the_derived_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "--catalog", str(CATALOG_DIR), "--json", "--mfu", "0.4"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    required = {"id", "name", "params", "tokens", "train_flops", "pf_days", "tokens_per_param"}
+    assert all(required <= set(m) for m in doc["models"])
+    gpt3 = next(m for m in doc["models"] if m["id"] == "gpt3-175b")
+    assert gpt3["pf_days"] == pytest.approx(3640)
+    assert "pf_days_per_gpu_day" in doc["hardware"][0]
+
+
+def test_table_is_readable(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "--catalog", str(CATALOG_DIR)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[:3] == ["id", "name", "params"]
+    assert "chinchilla-70b" in out and ">=15T" in out
+    assert "* bloomberggpt-50b:" in out
+
+
+def test_bad_catalog_is_one_line_on_stderr(tmp_path: Path, capsys) -> None:
+    (tmp_path / "models.yaml").write_text("models:\n  - id: x\n", encoding="utf-8")
+    assert main(["catalog", "--catalog", str(tmp_path), "--json"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("llmplan: error: ") and "entry 'x'" in err
+    assert "Traceback" not in err
+
+
+def test_bad_mfu(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "--catalog", str(CATALOG_DIR), "--json", "--mfu", "2"]) == 2
+    assert "--mfu" in capsys.readouterr().err

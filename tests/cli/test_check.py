@@ -1,0 +1,43 @@
+"""``llmplan check``: the workflow's up-front checks from the command line."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from llmplan.cli import main
+from llmplan.cli.check import scenario_file
+from llmplan.core.errors import InputError
+
+
+@pytest.fixture(autouse=True)
+def in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+
+
+def test_check_all_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    n = len(list((REPO / "config/scenarios").glob("*.yaml")))
+    assert out == f"ok: config/config.yaml, data/catalog, {n} scenarios in config/scenarios\n"
+
+
+def test_check_one_scenario_by_name_or_path(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "gopher-chinchilla", "config/scenarios/one-pf-day.yaml"]) == 0
+    assert "config/scenarios/gopher-chinchilla.yaml" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["../../etc", "..", "a/b", "my plan", "plan.yml", "-x", ""])
+def test_names_that_could_leave_the_folder_are_refused(name: str) -> None:
+    with pytest.raises(InputError, match="not a scenario name"):
+        scenario_file(name)
+
+
+def test_a_bad_scenario_file_exits_2_with_one_line(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: x\nbudget:\n  flops: 1.4 TT\n")
+    assert main(["check", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"llmplan: error: {bad}:3, entry 'bad', field 'budget.flops'")

@@ -1,0 +1,91 @@
+"""Charts and tables that read: no overlapping labels, legends off the data, pages that fit A4
+and Letter."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from conftest import REPO
+from llmplan.catalog.tables import model_table
+from llmplan.inputs.catalog import load_catalog
+from llmplan.inputs.settings import Settings
+from llmplan.laws.registry import all_laws
+from llmplan.report.charts.base import overlapping_texts
+from llmplan.report.charts.catalog import compute_chart_figure, params_tokens_figure
+from llmplan.report.charts.plan import frontier_figure, isoflop_figure
+from llmplan.report.context import catalog_context, plan_context
+from llmplan.report.render import overflows, render_html
+from llmplan.steps.catalog import write_catalog
+from llmplan.steps.plan import write_plan
+
+CONFIG = yaml.safe_load((REPO / "config/config.yaml").read_text())
+SCENARIOS = ("gopher-chinchilla", "startup-64xh100", "bloomberggpt")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("readable")
+    write_catalog(REPO / "data/catalog", root / "catalog.json", config=CONFIG)
+    plans = {}
+    for name in SCENARIOS:
+        write_plan(
+            REPO / f"config/scenarios/{name}.yaml",
+            root / "catalog.json",
+            root / f"{name}.json",
+            config=CONFIG,
+        )
+        plans[name] = json.loads((root / f"{name}.json").read_text())
+    return {"catalog": json.loads((root / "catalog.json").read_text()), "plans": plans}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_plan_charts_have_no_overlapping_labels(built: dict, name: str) -> None:
+    plan = built["plans"][name]
+    for figure in (isoflop_figure(plan), frontier_figure(plan)):
+        assert overlapping_texts(figure) == []
+
+
+def test_catalog_charts_label_every_model_without_overlap() -> None:
+    catalog = load_catalog(REPO / "data/catalog")
+    laws = all_laws()
+    table = model_table(catalog, laws)
+    figure = params_tokens_figure(table, laws, tokens_per_param=20)
+    assert figure.dropped_labels == []
+    assert overlapping_texts(figure) == []
+    assert overlapping_texts(compute_chart_figure(table)) == []
+
+
+def test_overlap_detection_can_fail() -> None:
+    """The check itself: two texts drawn on top of each other are reported."""
+    from llmplan.report.charts.base import new_figure
+
+    fig, ax = new_figure()
+    ax.text(0.5, 0.5, "one label")
+    ax.text(0.5, 0.5, "another label")
+    assert overlapping_texts(fig) == [("one label", "another label")]
+
+
+@pytest.mark.parametrize("page_size", ["A4", "Letter"])
+def test_reports_fit_the_page(built: dict, page_size: str) -> None:
+    settings = Settings.from_config({**CONFIG, "report": {"page_size": page_size}})
+    charts = {"isoflop": "", "frontier": "", "compute": "", "params_tokens": ""}
+    plan = built["plans"]["bloomberggpt"]
+    pages = {
+        "plan": render_html("plan.html.j2", {**plan_context(plan, settings), "charts": charts}),
+        "catalog": render_html(
+            "catalog.html.j2", {**catalog_context(built["catalog"], settings), "charts": charts}
+        ),
+    }
+    for name, html in pages.items():
+        assert overflows(html) == [], name
+
+
+def test_page_fit_detection_can_fail() -> None:
+    wide = "<table><tr>" + "".join(f"<td>{'x' * 40}{i}</td>" for i in range(8)) + "</tr></table>"
+    html = (
+        f"<html><head><style>td {{ white-space: nowrap }}</style></head><body>{wide}</body></html>"
+    )
+    assert overflows(html) != []

@@ -1,0 +1,102 @@
+"""Interrupted runs: kill the workflow while it renders, rerun, and every output is whole.
+
+Each test starts from a copy of the shared small build with its planning reports deleted, so
+only those are rebuilt. Outputs are written atomically (``llmplan.io.jsonio.write_atomic``: a temporary file, then a rename), so a
+killed job leaves either the old file or none, never half a PDF. What a kill can leave behind is
+Snakemake's own bookkeeping: its lock on the working directory and its "incomplete" marks on the
+killed jobs' outputs. ``profiles/default`` (read by every ``snakemake`` run in the
+repository) sets ``rerun-incomplete`` so marked outputs are rebuilt. A SIGINT (Ctrl-C) releases the
+lock; after a SIGKILL or a power loss ``snakemake --unlock`` does, as Snakemake's message and the
+README's Troubleshooting section say.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from workflow_support import (
+    TEST_CONFIG,
+    assert_valid_pdf,
+    contract_paths,
+    scenario_names,
+    snakemake,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def _kill_while_rendering(work: Path, sig: signal.Signals) -> None:
+    """Start the workflow and send ``sig`` to its process group while a report is rendering:
+    once a plan.html exists (it is written before its PDF) and before every plan.pdf does."""
+    names = scenario_names(work)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", *TEST_CONFIG],
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            pages = list((work / "reports/scenarios").glob("*/plan.html"))
+            pdfs = list((work / "reports/scenarios").glob("*/plan.pdf"))
+            if pages and len(pdfs) < len(names):
+                break
+            assert proc.poll() is None, "the workflow finished before it could be interrupted"
+            time.sleep(0.05)
+        else:
+            pytest.fail("no plan.html appeared in time")
+        os.killpg(proc.pid, sig)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    pdfs = list((work / "reports/scenarios").glob("*/plan.pdf"))
+    assert len(pdfs) < len(names), "the kill came too late to test anything"
+
+
+def _assert_every_output_whole(work: Path) -> None:
+    names = scenario_names(work)
+    for rel in contract_paths(names):
+        path = work / rel
+        assert path.is_file() and path.stat().st_size > 0, rel
+        if rel.endswith(".pdf"):
+            assert_valid_pdf(path)
+        elif rel.endswith(".json"):
+            json.loads(path.read_text())
+        else:
+            assert path.read_text().rstrip().endswith("</html>"), rel
+    assert not list((work / "reports").rglob(".*.tmp-*")), "a temporary file was left behind"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_rerun_after_a_kill_mid_render_completes_every_output(
+    built_once: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
+    work = tmp_path / "work"
+    shutil.copytree(built_once, work, symlinks=True)
+    for path in (work / "reports/scenarios").glob("*/plan.*"):
+        if path.suffix in (".html", ".pdf"):
+            path.unlink()
+    _kill_while_rendering(work, sig)
+    if sig == signal.SIGKILL:
+        # a hard kill leaves Snakemake's lock behind; Snakemake says so and names the remedy,
+        # which the README's Troubleshooting section repeats
+        locked = snakemake(work)
+        assert locked.returncode != 0 and "--unlock" in locked.stderr
+        assert snakemake(work, "--unlock").returncode == 0
+    result = snakemake(work)
+    assert result.returncode == 0, result.stderr[-3000:]
+    _assert_every_output_whole(work)
+    again = snakemake(work)
+    assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr

@@ -1,0 +1,293 @@
+"""``llmplan allocate``: one budget under every law.
+
+The budget flags build the same mapping a scenario's ``budget:`` holds and go through
+:func:`llmplan.inputs.budget.resolve_budget`, with the project's settings
+(:func:`llmplan.plan.check.load_settings`), so the command line and the reports share one path and
+one set of defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from llmplan.cli.common import DEFAULT_CATALOG, load_fits
+from llmplan.core.errors import InputError, Where
+from llmplan.core.intervals import INTERVAL_SHORT
+from llmplan.core.units import format_si, parse_quantity
+from llmplan.inputs.budget import resolve_budget
+from llmplan.inputs.catalog import load_catalog
+from llmplan.inputs.constraints import CONSTRAINT_KEYS, parse_constraints
+from llmplan.io.jsonio import dumps
+from llmplan.laws.base import Law
+from llmplan.laws.registry import LOSS_COMPARABILITY_NOTE, all_laws, canonical_id, get_law
+from llmplan.plan.build import plan_budget
+from llmplan.plan.check import load_settings
+
+# flag destination -> budget key of the scenario contract
+_BUDGET_FLAGS = {
+    "flops": "flops",
+    "pf_days": "pf_days",
+    "gpu": "hardware",
+    "count": "count",
+    "days": "days",
+    "gpu_hours": "gpu_hours",
+    "usd": "usd",
+    "price": "price_per_hour",
+    "mfu": "mfu",
+}
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "allocate",
+        help="compute-optimal model size and tokens for a budget under every law",
+        description=(
+            "Allocate a training budget under published scaling laws, side by side. State the "
+            "budget one way: --flops; --pf-days; --gpu --count --days [--mfu]; "
+            "--gpu --gpu-hours [--mfu]; --gpu --usd --price [--mfu]."
+        ),
+    )
+    b = p.add_argument_group("budget (exactly one form)")
+    b.add_argument("--flops", help="training compute in FLOPs (5.76e23)")
+    b.add_argument("--pf-days", dest="pf_days", help="training compute in PF/s-days")
+    b.add_argument("--gpu", help="accelerator id from the catalog (h100-sxm)")
+    b.add_argument("--count", help="number of accelerators")
+    b.add_argument("--days", help="wall-clock days")
+    b.add_argument("--gpu-hours", dest="gpu_hours", help='accelerator-hours ("1.3M")')
+    b.add_argument("--usd", help="money to spend in US dollars")
+    b.add_argument("--price", help="price per accelerator-hour in US dollars")
+    b.add_argument(
+        "--mfu",
+        help="model FLOPs utilisation, 0 < mfu <= 1 (default: assumptions.mfu of the config)",
+    )
+    p.add_argument("--law", default="all", help="law id, or 'all' (default); see `llmplan laws`")
+    p.add_argument(
+        "--tokens-per-param",
+        dest="tokens_per_param",
+        help="ratio r of the tokens-per-param law, D = r N (default: tokens_per_param of the config)",
+    )
+    p.add_argument(
+        "--fit",
+        action="append",
+        default=[],
+        metavar="FIT.json",
+        help="a fit.json of `llmplan fit --json` or the workflow, adding the law fit:<dataset> "
+        "(default: every reports/fits/<dataset>/fit.json)",
+    )
+    c = p.add_argument_group("constraints")
+    c.add_argument("--max-params", dest="max_params", help='largest model ("30B")')
+    c.add_argument("--unique-tokens", dest="unique_tokens", help='unique training tokens ("1T")')
+    c.add_argument(
+        "--inference-tokens", dest="inference_tokens", help='lifetime inference tokens ("2T")'
+    )
+    p.add_argument("--catalog", default=DEFAULT_CATALOG, help="catalog directory")
+    p.add_argument(
+        "--scenario",
+        metavar="NAME",
+        help="plan a scenario (config/scenarios/NAME.yaml or a .yaml path) instead of flags",
+    )
+    p.add_argument(
+        "--soft-budget",
+        dest="soft_budget",
+        action="store_true",
+        help="the plan may train past the budget to save over the model's lifetime",
+    )
+    p.add_argument("--config", default=None, help="settings file (default config/config.yaml)")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print JSON: the recommendation at the top level (every constraint applied), the "
+        "law's own optimum under 'unconstrained', every law under 'laws'",
+    )
+    p.set_defaults(func=run_allocate)
+
+
+def _budget_spec(args: argparse.Namespace) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
+    for dest, key in _BUDGET_FLAGS.items():
+        value = getattr(args, dest)
+        if value is not None:
+            spec[key] = value
+    return spec
+
+
+#: budget key or constraint -> the flag a user typed, for error messages
+_FLAG_OF = {
+    **{f"budget.{key}": "--" + dest.replace("_", "-") for dest, key in _BUDGET_FLAGS.items()},
+    **{f"constraints.{key}": "--" + key.replace("_", "-") for key in CONSTRAINT_KEYS},
+    "budget": "budget flags",
+    "law": "--law",
+}
+
+
+def run_allocate(args: argparse.Namespace) -> int:
+    try:
+        return _run_allocate(args)
+    except InputError as err:  # name the flag the user typed, not the scenario key behind it
+        where = err.where
+        if where.file != "command line" or where.field not in _FLAG_OF:
+            raise
+        flag = _FLAG_OF[where.field]
+        raise InputError(
+            Where(where.file, field=flag), err.problem, expected=err.expected, hint=err.hint
+        ) from None
+
+
+def _run_allocate(args: argparse.Namespace) -> int:
+    where = Where("command line")
+    settings = load_settings(args.config)
+    fitted = load_fits(args.fit, where.at("fit"))
+    if args.scenario is not None:
+        if _budget_spec(args) or any(getattr(args, k) is not None for k in CONSTRAINT_KEYS):
+            raise InputError(
+                where.at("--scenario"),
+                "a scenario brings its own budget and constraints",
+                expected="either --scenario NAME or budget and constraint flags, not both",
+            )
+        budget, laws, primary, constraints, per_token = _from_scenario(args, settings, fitted)
+    else:
+        budget, laws, primary, constraints = _from_flags(args, settings, fitted, where)
+        per_token = None
+    result = plan_budget(
+        budget,
+        laws,
+        primary,
+        constraints,
+        inference_loss_tolerance=settings.inference_loss_tolerance,
+        catalog=load_catalog(Path(args.catalog)),
+        per_token=per_token,
+    )
+    rec = result["recommendation"]
+    if args.json:
+        doc = {
+            **rec,
+            "budget": budget.to_dict(),
+            "laws": result["allocations"],
+            "laws_range": result["laws_range"],
+        }
+        sys.stdout.write(dumps(doc))
+    else:
+        print(_report(budget, rec, result))
+    return 0
+
+
+def _from_flags(
+    args: argparse.Namespace, settings: Any, fitted: dict[str, Law], where: Where
+) -> tuple[Any, list[Law], Law, Any]:
+    ratio = settings.tokens_per_param
+    if args.tokens_per_param is not None:
+        ratio = parse_quantity(args.tokens_per_param, where.at("--tokens-per-param"), kind="number")
+    spec = _budget_spec(args)
+    if args.soft_budget:
+        spec["soft"] = True
+    hardware = load_catalog(Path(args.catalog)).hardware if args.gpu is not None else {}
+    budget = resolve_budget(spec, hardware, where.at("budget"), assumptions=settings.assumptions)
+    constraints = parse_constraints(
+        {k: getattr(args, k) for k in CONSTRAINT_KEYS if getattr(args, k) is not None},
+        where.at("constraints"),
+    )
+    if args.law == "all":
+        laws = all_laws(tokens_per_param=ratio, fitted=fitted)
+        primary_id = canonical_id(settings.primary_law)
+        by_id = {law.id: law for law in laws}
+        if primary_id not in by_id:
+            raise InputError(
+                Where("config/config.yaml", field="primary_law"),
+                f"'{settings.primary_law}' is not a known law here",
+                expected="a built-in law id, or fit:<name> with its fit.json under reports/fits",
+            )
+        return budget, laws, by_id[primary_id], constraints
+    law = get_law(args.law, tokens_per_param=ratio, where=where.at("law"), fitted=fitted)
+    return budget, [law], law, constraints
+
+
+def _from_scenario(
+    args: argparse.Namespace, settings: Any, fitted: dict[str, Law]
+) -> tuple[Any, list[Law], Law, Any, Any]:
+    from llmplan.cli.check import scenario_file
+    from llmplan.inputs.scenario import load_scenario
+    from llmplan.inputs.settings import known_law_ids
+    from llmplan.laws.registry import KNOWN_IDS
+    from llmplan.plan.architecture import exact_per_token
+    from llmplan.plan.build import resolve_mfu
+
+    catalog = load_catalog(Path(args.catalog))
+    scenario = load_scenario(
+        scenario_file(args.scenario),
+        hardware=catalog.hardware,
+        settings=settings,
+        known_laws=(*known_law_ids({"fits": {k: {} for k in settings.fits}}, KNOWN_IDS), *fitted),
+    )
+    ids = list(dict.fromkeys(canonical_id(law_id) for law_id in scenario.laws))
+    laws = [get_law(i, tokens_per_param=scenario.tokens_per_param, fitted=fitted) for i in ids]
+    primary = laws[ids.index(canonical_id(scenario.primary_law))]
+    scenario = resolve_mfu(scenario, primary)
+    return scenario.budget, laws, primary, scenario.constraints, exact_per_token(scenario)
+
+
+def _fmt_interval(values: list[float] | None, fmt: Any) -> str:
+    return "" if values is None else f"[{fmt(values[0])}, {fmt(values[1])}]"
+
+
+def _report(budget: Any, rec: dict[str, Any], result: dict[str, Any]) -> str:
+    lines = [f"Budget: {budget.flops:.3g} FLOPs = {budget.pf_days:.4g} PF/s-days"]
+    if budget.days is not None:
+        lines[0] += f", {budget.days:.3g} days on {budget.count:,.0f} {budget.hardware.id}"
+    if budget.usd is not None:
+        lines[0] += f", ${budget.usd:,.0f}"
+    lines.append("")
+    head = f"Recommendation ({rec['law']}): {format_si(rec['params'])} parameters on "
+    head += f"{format_si(rec['tokens'])} tokens ({rec['tokens_per_param']:.3g} per parameter)"
+    lines.append(head)
+    facts = [f"{rec['train_flops']:.3g} FLOPs"]
+    if rec["days"] is not None:
+        facts.append(f"{rec['days']:.3g} days")
+    if rec["usd"] is not None:
+        facts.append(f"${rec['usd']:,.0f}")
+    if rec["loss"] is not None:
+        loss = f"loss {rec['loss']:.3f}"
+        if rec["loss_interval"]:
+            loss += f" [{rec['loss_interval'][0]:.3f}, {rec['loss_interval'][1]:.3f}]"
+        facts.append(loss)
+    lines.append("  " + ", ".join(facts))
+    if rec["params_interval"]:
+        lo, hi = rec["params_interval"]
+        lines.append(f"  best size {INTERVAL_SHORT}: {format_si(lo)} to {format_si(hi)}")
+    lines.append("  why: " + "; ".join(item["text"] for item in rec["basis"]))
+    for alt in rec["alternatives"]:
+        lines.append(
+            f"  alternative past the budget (Sardana et al. 2023): {format_si(alt['params'])} on "
+            f"{format_si(alt['tokens'])} tokens, {alt['extra_fraction']:+.0%} compute"
+        )
+    for risk in rec["risks"]:
+        lines.append(f"  risk: {risk['text']}")
+    lines += ["", _table(result["allocations"])]
+    return "\n".join(lines)
+
+
+def _table(allocations: list[dict[str, Any]]) -> str:
+    lines = ["Every law, before constraints:"]
+    header = (
+        f"{'law':32} {'params':>8} {'tokens':>8} {'D/N':>7} {'loss':>6}  "
+        f"{'beyond fit':>10}  N interval ({INTERVAL_SHORT})"
+    )
+    lines += [header, "-" * len(header)]
+    for a in allocations:
+        loss = f"{a['loss']:6.3f}" if a["loss"] is not None else "     -"
+        interval = ""
+        if a["intervals"]:
+            interval = _fmt_interval(a["intervals"]["params"], format_si)
+        factor = a["extrapolation_factor"]
+        beyond = "-" if factor <= 1 else f"{factor:.3g}x" + (" !" if not a["in_range"] else "")
+        lines.append(
+            f"{a['law']:32} {format_si(a['params']):>8} {format_si(a['tokens']):>8} "
+            f"{a['tokens_per_param']:7.3g} {loss}  {beyond:>10}  {interval}"
+        )
+    warnings = [w for a in allocations for w in a["warnings"]]
+    if warnings:
+        lines += ["", "Warnings:", *(f"- {w}" for w in warnings)]
+    lines += ["", LOSS_COMPARABILITY_NOTE]
+    return "\n".join(lines)

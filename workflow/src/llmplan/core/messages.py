@@ -1,0 +1,164 @@
+"""Every sentence a plan says about itself, as a message with named arguments.
+
+A plan stores each explanation (why the model was chosen, each risk) as ``{"code", "args",
+"text"}``: ``text`` is the English sentence (for plan.json readers and the command line), and a
+report in another language renders the same ``code`` from its translated message catalog with the
+same ``args``, numbers formatted the way its readers write them (:mod:`llmplan.report.i18n`).
+
+Placeholders name a format after the colon: ``{params:si}`` (70B), ``{x:num}`` (3 significant
+figures), ``{x:pct}`` / ``{x:pct1}`` (percent), ``{x:usd}``, ``{x:times}`` (37x); any other spec
+is Python's. ``N_`` marks a message for extraction by Babel (``pybabel extract -k N_``).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from llmplan.core.units import format_si
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation without translating it here."""
+    return message
+
+
+MESSAGES: Final = {
+    # laws whose texts carry numbers or names
+    "law.tokens_per_param.name": N_("{ratio:num} tokens per parameter"),
+    "law.tokens_per_param.why": N_(
+        "Tokens per parameter is the rule of thumb D = {ratio:num} N drawn from Hoffmann's Table 3."
+    ),
+    "law.fit.name": N_("Fitted to {dataset}"),
+    "law.fit.synthetic_name": N_("Fitted to {dataset} (synthetic)"),
+    "law.fit.loss_note": N_("loss in the units and on the data of {source}"),
+    # the budget
+    "budget.mfu_assumed": N_("MFU not stated: assumed {mfu:pct} (config default)."),
+    "budget.mfu_auto_none": N_("MFU auto: no layout fits, so the config default is kept."),
+    "budget.mfu_auto_resolved": N_(
+        "MFU auto: {mfu:pct1}, the calibrated model's value for the fastest layout that fits the "
+        "recommended model ({layout})."
+    ),
+    "budget.mfu_auto": N_(
+        "MFU auto: provisionally {mfu:pct} (config default) until the plan resolves it."
+    ),
+    # what-if rows
+    "whatif.as_planned": N_("as planned"),
+    "whatif.mfu": N_("MFU {mfu:pct}"),
+    "whatif.count": N_("{count:count} GPUs (x{factor:num})"),
+    "whatif.price": N_("price {price:usd2}/h ({change:signed_pct})"),
+    "whatif.budget": N_("budget x{factor:num}"),
+    # why the recommended model is the one it is
+    "basis.compute_optimal": N_("compute-optimal under {law}"),
+    "basis.capped": N_("capped at max_params = {cap:si}"),
+    "basis.exact_flops": N_(
+        "counting the model's exact FLOPs per token, {ratio:num} x 6N with attention, so the "
+        "budget buys fewer tokens than 6 N D suggests"
+    ),
+    "basis.repeating": N_("repeating {unique:si} unique tokens (Muennighoff et al. 2023, eq. 5)"),
+    "basis.repeating_fallback": N_(
+        "repeating {unique:si} unique tokens (Muennighoff et al. 2023, eq. 5, with their own fit "
+        "as the loss model)"
+    ),
+    "basis.inference_interval": N_(
+        "smaller for {demand:si} lifetime inference tokens: the size Sardana et al. 2023 give for "
+        "that demand, kept within the budget and within the law's 10–90% interval of the best loss"
+    ),
+    "basis.inference_tolerance": N_(
+        "smaller for {demand:si} lifetime inference tokens: the size Sardana et al. 2023 give for "
+        "that demand, kept within the budget and within {tolerance:pct1} of the best loss"
+    ),
+    "basis.soft": N_(
+        "inference-aware under {law} for {demand:si} lifetime inference tokens (Sardana et al. "
+        "2023): the compute-optimal model's loss at the least lifetime cost, training past the "
+        "budget, which the scenario marks as soft"
+    ),
+    # risks, in plain words
+    "risk.extrapolation.title": N_("Extrapolation"),
+    "risk.extrapolation": N_(
+        "The budget is {factor:times} beyond the largest training runs behind {law}: the "
+        "recommended size is an extrapolation. Run a small scaling ladder of your own before "
+        "committing."
+    ),
+    "risk.extrapolation.band": N_(
+        "The budget is {factor:times} beyond the largest training runs behind {law}: the "
+        "recommended size is an extrapolation. Its stated range ({low:si} to {high:si}) covers "
+        "the uncertainty of its fit, not the error of extrapolating that far. Run a small scaling "
+        "ladder of your own before committing."
+    ),
+    "risk.data.title": N_("Repeated data"),
+    "risk.data.heavy": N_(
+        "The plan reads your {unique:si} unique tokens {epochs:num} times. Up to about 4 passes "
+        "cost little (Muennighoff et al. 2023); beyond that each pass is worth much less: more "
+        "data would help more than more compute."
+    ),
+    "risk.data.light": N_(
+        "The plan reads your {unique:si} unique tokens {epochs:num} times. Up to about 4 passes "
+        "cost little (Muennighoff et al. 2023); the plan already prices that in."
+    ),
+    "risk.memory.title": N_("Memory"),
+    "risk.memory": N_(
+        "Training {params:si} parameters needs at least {needed:count} x {hardware} to hold the "
+        "weights, gradients and optimizer state; the budget has {count:count}."
+    ),
+    "risk.laws.title": N_("Laws disagree"),
+    "risk.laws": N_(
+        "The published laws used within their range disagree by {ratio:times} on the best size "
+        "({low:si} to {high:si}): the choice of law matters as much as the budget."
+    ),
+    "risk.mfu.title": N_("Utilisation assumed"),
+    "risk.mfu": N_(
+        "Days and dollars assume {mfu:pct} MFU, not a measurement of your stack; see the "
+        "what-if table."
+    ),
+}
+
+#: The formats a placeholder may name, in English (a report in another language brings its own).
+Formats = Mapping[str, Callable[[Any], str]]
+
+ENGLISH: Final[Formats] = {
+    "si": lambda v: format_si(float(v)),
+    "num": lambda v: f"{float(f'{float(v):.3g}'):,g}",
+    "pct": lambda v: f"{float(v):.0%}",
+    "pct1": lambda v: f"{float(v):.1%}",
+    "usd": lambda v: f"${float(v):,.0f}",
+    "times": lambda v: f"{float(v):.3g}x",
+    "count": lambda v: f"{float(v):,.0f}",
+    "usd2": lambda v: f"${float(v):,.2f}",
+    "signed_pct": lambda v: f"{float(v):+.0%}",
+}
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, formats: Formats, translate: Callable[[str], str]) -> None:
+        self.formats = formats
+        self.translate = translate
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec in self.formats:
+            return self.formats[format_spec](value)
+        if isinstance(value, str) and not format_spec:
+            return self.translate(value)
+        return super().format_field(value, format_spec)
+
+
+def render(
+    template: str,
+    args: Mapping[str, Any],
+    formats: Formats = ENGLISH,
+    translate: Callable[[str], str] = str,
+) -> str:
+    """``template`` with ``args`` filled in; text arguments (law names) pass through ``translate``."""
+    return _Formatter(formats, translate).format(template, **args)
+
+
+def message(code: str, **args: Any) -> dict[str, Any]:
+    """A message of the plan: its code, arguments, and English text."""
+    return {"code": code, "args": args, "text": render(MESSAGES[code], args)}
+
+
+def risk(kind: str, level: str, code: str, **args: Any) -> dict[str, Any]:
+    """A risk: its kind, level (high, medium, low), title and message."""
+    title = MESSAGES[f"risk.{kind}.title"]
+    return {"kind": kind, "level": level, "title": title, **message(code, **args)}

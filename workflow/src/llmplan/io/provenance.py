@@ -1,0 +1,168 @@
+"""Where an output came from: git commit, hashes of inputs and code, package versions, date.
+
+Reports are reproducible: the build date is ``SOURCE_DATE_EPOCH`` or the commit's time, never the
+wall clock, so rebuilding the same commit gives the same bytes.
+
+:func:`code_version` hashes exactly the code a workflow step runs: the step's module and every
+llmplan module it imports, transitively (read from the source with :mod:`ast`, so imports inside
+functions count), plus the templates it renders with everything they extend or include. Rules take
+the hash as a parameter, so editing a chart reruns only the reports that draw it.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+#: Packages whose versions every output records.
+PACKAGES = ("llmplan", "numpy", "scipy", "pandas", "matplotlib", "jinja2", "weasyprint")
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+TEMPLATE_DIR = Path(__file__).resolve().parents[3] / "templates"
+
+
+def sha256_file(path: Path | str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def sha256_files(paths: Sequence[Path | str]) -> str:
+    """One hash of several files, their names included (order-independent)."""
+    digest = hashlib.sha256()
+    for path in sorted(str(p) for p in paths):
+        digest.update(path.encode())
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- code hashes
+def _module_file(module: str) -> Path | None:
+    """The source file of an llmplan module (``llmplan.plan.build``), or None."""
+    parts = module.split(".")
+    if parts[0] != "llmplan":
+        return None
+    base = PACKAGE_DIR.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@cache
+def _imports(path: Path) -> tuple[str, ...]:
+    """llmplan modules imported anywhere in ``path`` (absolute imports, as the house style uses)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append(node.module)
+            found += [f"{node.module}.{alias.name}" for alias in node.names]
+    return tuple(name for name in found if name.split(".")[0] == "llmplan")
+
+
+def module_closure(modules: Iterable[str]) -> list[Path]:
+    """Source files of ``modules`` and of every llmplan module they import, transitively.
+
+    A package's ``__init__`` counts for each module inside it (Python runs it on import).
+    """
+    seen: set[Path] = set()
+    stack = list(modules)
+    while stack:
+        name = stack.pop()
+        parts = name.split(".")
+        for depth in range(1, len(parts) + 1):  # parents' __init__ run first
+            path = _module_file(".".join(parts[:depth]))
+            if path is None or path in seen:
+                continue
+            seen.add(path)
+            stack.extend(_imports(path))
+    return sorted(seen)
+
+
+def template_closure(templates: Iterable[str], template_dir: Path = TEMPLATE_DIR) -> list[Path]:
+    """The template files ``templates`` and every template they extend, include or import."""
+    import jinja2
+    from jinja2 import meta
+
+    env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    seen: set[Path] = set()
+    stack = list(templates)
+    while stack:
+        path = template_dir / stack.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        parsed = env.parse(path.read_text(encoding="utf-8"))
+        stack.extend(t for t in meta.find_referenced_templates(parsed) if t)
+    return sorted(seen)
+
+
+def code_version(
+    modules: Iterable[str], templates: Iterable[str] = (), *, extra: Iterable[Path] = ()
+) -> str:
+    """A short hash of the code a step runs: ``modules`` and their imports, ``templates``."""
+    digest = hashlib.sha256()
+    files = [*module_closure(modules), *template_closure(templates), *extra]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- git and dates
+def git(*args: str) -> str | None:
+    """Output of a git command in the working directory, or None outside git."""
+    try:
+        out = subprocess.run(
+            ["git", *args], capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out or None
+
+
+def build_epoch() -> int | None:
+    """Seconds since 1970 of the build: ``SOURCE_DATE_EPOCH`` if set, else the commit's time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or git("log", "-1", "--format=%ct")
+    try:
+        return int(epoch) if epoch is not None else None
+    except ValueError:
+        return None
+
+
+def build_date() -> str:
+    """The build time as text (see :func:`build_epoch`), or 'unknown' outside git."""
+    epoch = build_epoch()
+    if epoch is None:
+        return "unknown"
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def provenance(inputs: Mapping[str, str | None]) -> dict[str, Any]:
+    """Git commit, input hashes, package versions and build date of an output."""
+    versions: dict[str, str | None] = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    changed = git("status", "--porcelain", "--", "Snakefile", "config", "data", "workflow")
+    return {
+        "git_commit": git("rev-parse", "HEAD"),
+        "git_dirty": bool(changed),
+        "inputs_sha256": dict(inputs),
+        "python": ".".join(map(str, sys.version_info[:3])),
+        "packages": versions,
+        "build_date": build_date(),
+        "build_epoch": build_epoch(),
+    }

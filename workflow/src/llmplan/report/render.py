@@ -1,0 +1,140 @@
+"""Rendering reports: Jinja templates to self-contained HTML, WeasyPrint to PDF.
+
+- Catalog and scenario strings are data, never markup: the Jinja environment autoescapes
+  everything (charts are the only markup marked safe, and we generate them).
+- WeasyPrint fetches nothing: the HTML is self-contained (inline CSS and SVG) and the URL fetcher
+  refuses every URL but ``data:``, so ``<img src="file:///etc/passwd">`` in a title is shown as
+  text, and even injected markup could not read a file or reach the network.
+- Output is reproducible: no clock is read here (the build date comes from the caller, from
+  ``SOURCE_DATE_EPOCH`` or the commit), and the PDF identifier is a hash of the HTML.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from llmplan.io.provenance import TEMPLATE_DIR
+from llmplan.report.format import filters
+from llmplan.report.i18n import Language, language
+
+
+@functools.cache
+def environment(template_dir: Path | str = TEMPLATE_DIR, lang: str = "en") -> jinja2.Environment:
+    """The Jinja environment of a language: autoescape on for every template, strict undefined,
+    Jinja2's i18n extension with the language's message catalog, number filters its readers use."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    chosen = language(lang)
+    env.install_gettext_translations(chosen.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(filters(chosen))
+    env.globals["lang"] = chosen.code
+    env.globals["html_lang"] = chosen.locale.replace("_", "-")
+    return env
+
+
+def render_html(
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    template_dir: Path | str = TEMPLATE_DIR,
+    lang: Language | None = None,
+) -> str:
+    """Render ``template`` with ``context`` in ``lang`` (default English). Charts must be passed
+    as :class:`Markup`."""
+    code = "en" if lang is None else lang.code
+    return environment(str(template_dir), code).get_template(template).render(**context)
+
+
+def safe_svg(svg: str) -> Markup:
+    """Mark an SVG string we generated as safe to inline."""
+    return Markup(svg)
+
+
+# ---------------------------------------------------------------- PDF
+@functools.cache
+def _fetcher_class() -> type:
+    """WeasyPrint's URL fetcher, allowed ``data:`` URLs only.
+
+    A subclass, as WeasyPrint requires: it asks a fetcher whether a failure is fatal
+    (``_fail_on_errors``), so a plain callable that refuses a URL would crash the render with an
+    AttributeError instead of leaving the resource out.
+    """
+    from weasyprint.urls import URLFetcher
+
+    class RefusingFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not url.startswith("data:"):
+                raise ValueError(f"llmplan reports fetch nothing; refused {url[:80]!r}")
+            return super().fetch(url, headers)
+
+    return RefusingFetcher
+
+
+def refusing_fetcher() -> Any:
+    """A fetcher that reads ``data:`` URLs and refuses everything else (left out of the PDF)."""
+    return _fetcher_class()(allowed_protocols={"data"}, timeout=1, fail_on_errors=False)
+
+
+def html_to_pdf(html: str, *, epoch: int = 0) -> bytes:
+    """Print self-contained HTML to PDF bytes, deterministically and fetching nothing.
+
+    ``epoch`` (seconds since 1970) stands in for "now" wherever a library would read the clock:
+    fontTools stamps the fonts it subsets with ``SOURCE_DATE_EPOCH`` when that is set.
+    """
+    import os
+
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=refusing_fetcher())
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
+    try:
+        pdf: bytes = document.write_pdf(pdf_identifier=identifier)
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+    return pdf
+
+
+def overflows(html: str, *, tolerance_px: float = 1.0) -> list[str]:
+    """What sticks out of the page: ``page N: <tag>`` for each box wider than the page's content
+    area (a table that runs off the paper). Empty when every page fits."""
+    import weasyprint
+
+    def walk(box: Any) -> Any:
+        yield box
+        for child in getattr(box, "children", None) or []:
+            yield from walk(child)
+
+    document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=refusing_fetcher())
+    out = []
+    for number, page in enumerate(document.render().pages, start=1):
+        page_box = page._page_box
+        right = page_box.content_box_x() + page_box.width
+        for box in walk(page_box):
+            if type(box).__name__ in ("PageBox", "MarginBox") or not hasattr(box, "margin_width"):
+                continue
+            if box.position_x + box.margin_width() > right + tolerance_px:
+                out.append(f"page {number}: <{getattr(box, 'element_tag', '?')}>")
+                break
+    return out

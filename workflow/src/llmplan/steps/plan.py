@@ -1,0 +1,51 @@
+"""Rule ``plan``: a scenario validated against the normalised catalog, planned into ``plan.json``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from llmplan.inputs.catalog import Catalog
+from llmplan.inputs.scenario import load_scenario
+from llmplan.inputs.settings import Settings, known_law_ids
+from llmplan.io.jsonio import dumps, read_json, write_atomic
+from llmplan.io.provenance import provenance, sha256_file
+from llmplan.laws.fitted import read_fitted_laws
+from llmplan.laws.registry import KNOWN_IDS
+from llmplan.plan.build import build_plan
+
+
+def write_plan(
+    scenario_path: Path | str,
+    catalog_json: Path | str,
+    out_json: Path | str,
+    *,
+    config: Mapping[str, Any],
+    fit_jsons: Mapping[str, Path | str] | None = None,
+) -> None:
+    """Write ``plan.json``. ``fit_jsons`` maps dataset names to the fit.json of every
+    ``fit:<name>`` law the scenario uses; ``config`` holds the sections the plan reads."""
+    settings = Settings.from_config(config)
+    catalog_data = read_json(catalog_json)
+    catalog = Catalog.from_dict(catalog_data["normalised"])
+    scenario = load_scenario(
+        scenario_path,
+        hardware=catalog.hardware,
+        settings=settings,
+        known_laws=known_law_ids(config, KNOWN_IDS),
+    )
+    inputs = {
+        "scenario": scenario.sha256,
+        "catalog": catalog_data.get("provenance", {}).get("inputs_sha256", {}).get("catalog"),
+    }
+    for name, path in sorted((fit_jsons or {}).items()):
+        inputs[f"fit:{name}"] = sha256_file(path)
+    plan = build_plan(
+        scenario,
+        catalog,
+        provenance=provenance(inputs),
+        fitted=read_fitted_laws((fit_jsons or {}).values()),
+        inference_loss_tolerance=settings.inference_loss_tolerance,
+    )
+    write_atomic(out_json, dumps(plan))

@@ -1,0 +1,46 @@
+"""Rule ``scenario_report``: the HTML and PDF planning report of one scenario, from plan.json, in
+every language of ``report.languages`` (one job: the imports and the plan are read once)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from llmplan.inputs.settings import Settings
+from llmplan.io.jsonio import read_json, write_atomic
+from llmplan.io.provenance import TEMPLATE_DIR, build_epoch
+from llmplan.report.charts.plan import frontier_chart, isoflop_chart
+from llmplan.report.context import plan_context
+from llmplan.report.fonts import chart_fonts
+from llmplan.report.i18n import language
+from llmplan.report.render import html_to_pdf, render_html, safe_svg
+
+TEMPLATE = "plan.html.j2"
+
+
+def write_scenario_report(
+    plan_json: Path | str,
+    out_html: Sequence[Path | str] | Path | str,
+    out_pdf: Sequence[Path | str] | Path | str,
+    *,
+    config: Mapping[str, Any],
+    template_dir: Path | str = TEMPLATE_DIR,
+) -> None:
+    """``plan.html``/``plan.pdf`` and, per further language, ``plan.<lang>.html``/``.pdf``;
+    ``config`` holds the ``report`` section. Outputs are in the order of ``report.languages``."""
+    settings = Settings.from_config(config)
+    plan = read_json(plan_json)
+    htmls = [out_html] if isinstance(out_html, str | Path) else list(out_html)
+    pdfs = [out_pdf] if isinstance(out_pdf, str | Path) else list(out_pdf)
+    for code, html_path, pdf_path in zip(settings.languages, htmls, pdfs, strict=True):
+        lang = language(code)
+        context = plan_context(plan, settings, lang)
+        with chart_fonts(code):
+            context["charts"] = {
+                "isoflop": safe_svg(isoflop_chart(plan, lang)),
+                "frontier": safe_svg(frontier_chart(plan, lang)),
+            }
+        html = render_html(TEMPLATE, context, template_dir=template_dir, lang=lang)
+        write_atomic(html_path, html)
+        write_atomic(pdf_path, html_to_pdf(html, epoch=build_epoch() or 0))
