@@ -5,7 +5,7 @@ vocabulary) for ``--steps`` steps of 16 x 128 tokens on 1 and on 2 threads, and 
 tokens per second (evaluation excluded) and FLOPs per second at C = 6 N D. The machine's two cores
 are shared: note the load average printed with the numbers.
 
-    PYTHONPATH=workflow/src python benchmarks/bench_train.py [--steps 100] [--text kjv]
+    python benchmarks/bench_train.py [--steps 100] [--text kjv]
 """
 
 from __future__ import annotations
@@ -13,12 +13,15 @@ from __future__ import annotations
 import argparse
 import os
 
-from llmplan.train.config import ModelShape, RunConfig
+from llmplan.core.errors import Where
+from llmplan.train.config import RunConfig, trainer_shape
 from llmplan.train.data import load_corpus
 from llmplan.train.model import param_count
 from llmplan.train.trainer import prepare_split, train_run
 
-SHAPE = ModelShape(n_layers=4, d_model=128, n_heads=4, d_ff=344, seq_len=128)
+SHAPE = trainer_shape(
+    {"n_layers": 4, "d_model": 128, "n_heads": 4, "d_ff": 344, "seq_len": 128}, Where("benchmark")
+)
 BATCH = 16
 
 

@@ -22,9 +22,11 @@ import time
 import numpy as np
 import pandas as pd
 
-from llmplan.isoflop import fit_isoflop
-from llmplan.runs import validate_runs
-from llmplan.train.config import ModelShape, RunConfig, default_ffn_width
+from llmplan.arch.shape import ModelShape
+from llmplan.core.errors import Where
+from llmplan.fit.isoflop import fit_isoflop
+from llmplan.io.runs_csv import validate_runs
+from llmplan.train.config import RunConfig, trainer_shape
 from llmplan.train.data import load_corpus
 from llmplan.train.model import param_count
 from llmplan.train.trainer import prepare_split, train_run
@@ -36,13 +38,13 @@ def shape_of(spec: str, *, seq_len: int) -> ModelShape:
     """``"L:d"`` or ``"L:d:h"`` -> L layers of width d, h heads (default: heads of width 16, at
     least one), Llama's SwiGLU width."""
     layers, width, *heads = (int(x) for x in spec.split(":"))
-    return ModelShape(
-        n_layers=layers,
-        d_model=width,
-        n_heads=heads[0] if heads else max(1, width // HEAD_DIM),
-        d_ff=default_ffn_width(width),
-        seq_len=seq_len,
-    )
+    fields = {
+        "n_layers": layers,
+        "d_model": width,
+        "n_heads": heads[0] if heads else max(1, width // HEAD_DIM),
+        "seq_len": seq_len,
+    }
+    return trainer_shape(fields, Where("--shapes", entry=spec))
 
 
 def ladder_configs(args: argparse.Namespace) -> list[RunConfig]:

@@ -7,16 +7,15 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from llmplan.train.config import ModelShape, RunConfig
+from llmplan.train.config import RunConfig
 from llmplan.train.data import Corpus
+from train_shapes import TINY_SHAPE
 
 #: Words the synthetic text is drawn from: a byte-level model learns their spelling quickly.
 WORDS = (
     "and the of to in that he shall unto for i his a lord they be is him not them it with all "
     "thou thy was god which my me said but ye their have will thee from as are when this out were"
 ).split()
-
-TINY_SHAPE = ModelShape(n_layers=1, d_model=32, n_heads=2, d_ff=64, seq_len=32)
 
 
 @pytest.fixture(scope="session")

@@ -6,14 +6,15 @@ import json
 
 import pytest
 
-from llmplan.errors import InputError
-from llmplan.train.config import ModelShape, RunConfig, default_ffn_width, run_config_from_dict
+from llmplan.core.errors import InputError
+from llmplan.train.config import RunConfig, default_ffn_width, run_config_from_dict
+from train_shapes import shape
 
 
 def test_round_trip_through_json() -> None:
     config = RunConfig(
         run="r1",
-        shape=ModelShape(n_layers=2, d_model=64, n_heads=4, d_ff=176),
+        shape=shape(n_layers=2, d_model=64, n_heads=4, n_kv_heads=2, d_ff=176),
         tokens=10_000,
         batch_size=4,
         peak_lr=1e-3,
@@ -42,6 +43,9 @@ def test_steps_and_defaults() -> None:
         ({"schedule": "wsd", "cooldown_branches": [20_000]}, "cooldown_branches[0]"),
         ({"shape": {"n_layers": 1, "d_model": 30, "n_heads": 4}}, "n_heads"),
         ({"learning_rate": 1}, "learning_rate"),
+        ({"shape": {"n_layers": 1, "d_model": 32, "n_heads": 2, "mlp": "gelu"}}, "shape.mlp"),
+        ({"shape": {"n_layers": 1, "d_model": 32, "n_heads": 4, "n_kv_heads": 3}}, "n_kv_heads"),
+        ({"shape": {"n_layers": 1, "d_model": 32, "n_heads": 2, "vocab_size": 9}}, "vocab_size"),
     ],
 )
 def test_mistakes_name_the_field(change: dict, field: str) -> None:

@@ -7,7 +7,7 @@ import shutil
 import numpy as np
 import pytest
 
-from llmplan.errors import InputError
+from llmplan.core.errors import InputError
 from llmplan.train.data import (
     KJV_VERSES,
     batch_starts,

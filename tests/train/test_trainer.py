@@ -8,9 +8,15 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from llmplan.errors import InputError  # noqa: E402
-from llmplan.train.cli import main  # noqa: E402
-from llmplan.train.trainer import ROW_COLUMNS, prepare_split, total_steps, train_run  # noqa: E402
+from llmplan.cli import main as llmplan_main  # noqa: E402
+from llmplan.core.errors import InputError  # noqa: E402
+from llmplan.train.rows import ROW_COLUMNS  # noqa: E402
+from llmplan.train.trainer import prepare_split, total_steps, train_run  # noqa: E402
+
+
+def main(argv: list[str]) -> int:
+    return llmplan_main(["train", *argv])
+
 
 TOKENS_PER_STEP = 8 * 32
 
@@ -42,7 +48,7 @@ def test_loss_decreases_and_rows_carry_n_d_c(synthetic_corpus, split, tiny_confi
     for row in result.rows:
         assert row.tokens == row.step * TOKENS_PER_STEP
         assert row.flops == 6 * row.n_params * row.tokens
-        assert row.flops_attn > row.flops  # attention and the embedding matmul add FLOPs
+        assert row.flops_attn > row.flops  # attention adds FLOPs
     record = result.records()[-1]
     assert list(record) == list(ROW_COLUMNS)
     assert record["text"] == "synthetic"

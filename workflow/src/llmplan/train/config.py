@@ -1,6 +1,7 @@
 """Plain, typed configuration of one training run, readable from JSON without torch.
 
-A run trains one :class:`ModelShape` on ``tokens`` training tokens (D) in steps of
+A run trains one :class:`~llmplan.arch.shape.ModelShape` (the shape contract of the architecture
+stage; the trainer builds its Llama-style subset, :func:`check_trainable`) on ``tokens`` training tokens (D) in steps of
 ``batch_size`` sequences of ``shape.seq_len`` tokens, so ``steps = round(D / (batch_size
 seq_len))`` and the D actually trained is ``steps batch_size seq_len``. The learning rate follows
 :mod:`llmplan.train.schedule`: linear warmup, then a cosine decay or warmup-stable-decay (WSD,
@@ -9,7 +10,7 @@ steps. A WSD run may list ``cooldown_branches``: shorter token counts whose cool
 the stable phase, so one run yields the final loss of several training lengths (Hägele et al.
 2024, s4: "reuse across token counts").
 
-This module does no I/O and needs only the standard library: a planner or a workflow rule can
+This module does no I/O and needs no torch: a planner (:mod:`llmplan.ladder`) or a workflow rule can
 build, check and serialise run configs on a machine without torch.
 """
 
@@ -21,7 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from llmplan.errors import InputError, Where
+from llmplan.arch.shape import ModelShape, shape_problems
+from llmplan.core.errors import InputError, Where
 from llmplan.train.schedule import COOLDOWN_SHAPES, SCHEDULES
 
 #: Byte-level vocabulary: every byte value is a token (:mod:`llmplan.train.data`).
@@ -47,46 +49,90 @@ def default_ffn_width(d_model: int, *, multiple_of: int = 8) -> int:
     return multiple_of * math.ceil(8 * d_model / 3 / multiple_of)
 
 
-@dataclass(frozen=True)
-class ModelShape:
-    """Shape of a Llama-style decoder (:class:`llmplan.train.model.Decoder`).
+#: What a run config's ``shape`` fills in when it is not given (the trainer's Llama-style decoder,
+#: :mod:`llmplan.train.model`). ``d_ff`` defaults to :func:`default_ffn_width` of ``d_model`` and
+#: ``n_kv_heads`` to ``n_heads`` (multi-head attention).
+SHAPE_DEFAULTS: Final = {
+    "family": "llama",
+    "vocab": BYTE_VOCAB_SIZE,
+    "seq_len": 128,
+    "tied_embeddings": False,
+}
+#: The layout the trainer builds; a shape asking for another is refused (field: value).
+TRAINER_LAYOUT: Final = {
+    "mlp": "swiglu",
+    "positions": "rope",
+    "norm": "rms",
+    "biases": False,
+    "experts": 1,
+    "active_experts": 1,
+}
 
-    Attributes
-    ----------
-    n_layers
-        Transformer blocks L.
-    d_model
-        Residual-stream width d.
-    n_heads
-        Attention heads h; ``d_model / n_heads`` must be an even integer (rotary pairs).
-    d_ff
-        SwiGLU hidden width (see :func:`default_ffn_width`).
-    vocab_size
-        Vocabulary V (256 for the byte-level tokenizer).
-    seq_len
-        Context length T in tokens.
-    tie_embeddings
-        Share the embedding matrix with the output head (then it counts once in N).
+
+def trainer_shape(data: Mapping[str, Any], where: Where) -> ModelShape:
+    """The :class:`~llmplan.arch.shape.ModelShape` of a run config's ``shape`` mapping.
+
+    Keys are the fields of ``ModelShape`` (plus ``head_dim``, as :meth:`ModelShape.to_dict`
+    writes it); missing ones take :data:`SHAPE_DEFAULTS`. The shape must be one the trainer can
+    build (:func:`check_trainable`).
+
+    Raises
+    ------
+    InputError
+        An unknown key, a missing dimension or a shape the trainer cannot build, naming the field.
     """
+    known = {*ModelShape.__dataclass_fields__, "head_dim"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InputError(
+            where.at(unknown[0]),
+            f"unknown key '{unknown[0]}'",
+            expected=f"one of {', '.join(sorted(known))}",
+        )
+    for name in ("n_layers", "d_model", "n_heads"):
+        if name not in data:
+            raise InputError(where.at(name), f"'{name}' is missing", expected="a whole number")
+        _positive_int(data[name], where.at(name))
+    values = {**SHAPE_DEFAULTS, **data}
+    values.setdefault("n_kv_heads", values["n_heads"])
+    values.setdefault("d_ff", default_ffn_width(values["d_model"]))
+    try:
+        shape = ModelShape.from_dict(values)
+    except TypeError as err:
+        raise InputError(where, f"cannot build the shape ({err})") from None
+    check_trainable(shape, where)
+    return shape
 
-    n_layers: int
-    d_model: int
-    n_heads: int
-    d_ff: int
-    vocab_size: int = BYTE_VOCAB_SIZE
-    seq_len: int = 128
-    tie_embeddings: bool = False
 
-    def __post_init__(self) -> None:
-        where = Where("run config", field="shape")
-        for name in ("n_layers", "d_model", "n_heads", "d_ff", "vocab_size", "seq_len"):
-            _positive_int(getattr(self, name), where.at(name))
-        if self.d_model % self.n_heads or (self.d_model // self.n_heads) % 2:
+def check_trainable(shape: ModelShape, where: Where) -> None:
+    """Refuse a shape :class:`llmplan.train.model.Decoder` cannot build, naming the field.
+
+    The decoder is Llama-style (:data:`TRAINER_LAYOUT`: SwiGLU, RoPE, RMSNorm, no biases, dense),
+    with grouped-query attention when ``n_kv_heads`` divides ``n_heads``; rotary embeddings
+    rotate pairs, so the head width ``d_model / n_heads`` must be even.
+    """
+    for field_name, expected in shape_problems(shape):
+        value = getattr(shape, field_name)
+        raise InputError(where.at(field_name), f"{value!r} does not fit", expected=expected)
+    for field_name, value in TRAINER_LAYOUT.items():
+        if getattr(shape, field_name) != value:
             raise InputError(
-                where.at("n_heads"),
-                f"d_model {self.d_model} / n_heads {self.n_heads} is not an even integer",
-                expected="a head width d_model / n_heads that is even (rotary embeddings rotate pairs)",
+                where.at(field_name),
+                f"the trainer builds no {field_name} {getattr(shape, field_name)!r}",
+                expected=f"{value!r} (a Llama-style decoder)",
             )
+    if shape.head_dim_override not in (None, shape.d_model // shape.n_heads):
+        raise InputError(
+            where.at("head_dim"),
+            f"head width {shape.head_dim_override} is not d_model / n_heads",
+            expected=f"{shape.d_model // shape.n_heads} (the trainer splits d_model into heads)",
+        )
+    if (shape.d_model // shape.n_heads) % 2:
+        raise InputError(
+            where.at("n_heads"),
+            f"d_model {shape.d_model} / n_heads {shape.n_heads} is not an even integer",
+            expected="a head width d_model / n_heads that is even (rotary embeddings rotate pairs)",
+        )
 
 
 @dataclass(frozen=True)
@@ -159,6 +205,7 @@ class RunConfig:
         where = Where("run config", entry=self.run or None)
         if not self.run:
             raise InputError(where.at("run"), "the run id is empty", expected="a non-empty id")
+        check_trainable(self.shape, where.at("shape"))
         for name in ("tokens", "batch_size", "eval_tokens", "threads"):
             _positive_int(getattr(self, name), where.at(name))
         for name in ("warmup_tokens", "eval_every_tokens", "seed"):
@@ -224,6 +271,7 @@ class RunConfig:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict that :func:`run_config_from_dict` reads back to an equal config."""
         out = dataclasses.asdict(self)
+        out["shape"] = {k: v for k, v in out["shape"].items() if k != "head_dim_override"}
         out["betas"] = list(self.betas)
         out["cooldown_branches"] = list(self.cooldown_branches)
         if not out["extra"]:
@@ -234,8 +282,9 @@ class RunConfig:
 def run_config_from_dict(data: Mapping[str, Any], *, source: str = "run config") -> RunConfig:
     """A :class:`RunConfig` from a plain mapping (a parsed JSON or YAML file).
 
-    ``shape`` is a mapping of :class:`ModelShape` fields, where ``d_ff`` defaults to
-    :func:`default_ffn_width` of ``d_model``. Unknown keys at the top level are an error, except
+    ``shape`` is a mapping of :class:`~llmplan.arch.shape.ModelShape` fields
+    (:func:`trainer_shape`: ``d_ff`` defaults to :func:`default_ffn_width` of ``d_model``, ``vocab``
+    to 256, ``seq_len`` to 128). Unknown keys at the top level are an error, except
     under ``extra``, which is carried along untouched (for a planner's own bookkeeping).
 
     Raises
@@ -262,19 +311,8 @@ def run_config_from_dict(data: Mapping[str, Any], *, source: str = "run config")
         raise InputError(
             where.at("shape"), "shape is not a mapping", expected="n_layers, d_model, n_heads, ..."
         )
-    shape_known = {f.name for f in dataclasses.fields(ModelShape)}
-    shape_unknown = sorted(set(shape_data) - shape_known)
-    if shape_unknown:
-        raise InputError(
-            where.at(f"shape.{shape_unknown[0]}"),
-            f"unknown key '{shape_unknown[0]}'",
-            expected=f"one of {', '.join(sorted(shape_known))}",
-        )
-    shape_kwargs = dict(shape_data)
-    if "d_model" in shape_kwargs and "d_ff" not in shape_kwargs:
-        shape_kwargs["d_ff"] = default_ffn_width(int(shape_kwargs["d_model"]))
+    shape = trainer_shape(shape_data, where.at("shape"))
     try:
-        shape = ModelShape(**shape_kwargs)
         kwargs = {k: v for k, v in data.items() if k != "shape"}
         if "betas" in kwargs:
             kwargs["betas"] = tuple(kwargs["betas"])

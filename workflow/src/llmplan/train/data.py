@@ -39,7 +39,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from llmplan.errors import InputError, Where
+from llmplan.core.errors import InputError, Where
 
 TokenArray = NDArray[np.uint8]
 

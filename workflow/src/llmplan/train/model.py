@@ -1,35 +1,24 @@
-"""A minimal Llama-style decoder-only transformer, its exact parameter count and its FLOPs.
+"""A minimal Llama-style decoder-only transformer for a :class:`~llmplan.arch.shape.ModelShape`.
 
 Architecture (Touvron et al. 2023, arXiv:2302.13971, s2.2): token embedding; ``n_layers`` pre-norm
 blocks ``x + Attn(RMSNorm(x))`` then ``x + SwiGLU(RMSNorm(x))``; a final RMSNorm; an untied
-linear head to the vocabulary (tied to the embedding when ``tie_embeddings``). No biases.
+linear head to the vocabulary (tied to the embedding when ``tied_embeddings``). No biases.
 
 - RMSNorm (Zhang & Sennrich 2019, arXiv:1910.07467): ``x / sqrt(mean(x^2) + eps) * g``, one gain
   vector g of width d per norm.
-- Causal multi-head self-attention through ``torch.nn.functional.scaled_dot_product_attention``
-  with rotary position embeddings (Su et al. 2021, arXiv:2104.09864) on queries and keys: no
-  position parameters.
+- Causal self-attention through ``torch.nn.functional.scaled_dot_product_attention`` with rotary
+  position embeddings (Su et al. 2021, arXiv:2104.09864) on queries and keys: no position
+  parameters. ``n_kv_heads < n_heads`` is grouped-query attention (Ainslie et al. 2023,
+  arXiv:2305.13245): each key/value head serves ``n_heads / n_kv_heads`` query heads.
 - SwiGLU feed-forward (Shazeer 2020, arXiv:2002.05202): ``W2 (silu(W1 x) * W3 x)`` with hidden
-  width ``d_ff``; Llama's choice is about 8/3 d (:func:`default_ffn_width`).
+  width ``d_ff``; Llama's choice is about 8/3 d (:func:`~llmplan.train.config.default_ffn_width`).
 
-Parameter count, exactly ``sum(p.numel() for p in model.parameters())``:
-
-    N = V d (embedding) + [V d if untied] (head) + L (4 d^2 + 3 d d_ff + 2 d) + d (final norm)
-
-``N`` here is the total including embeddings, as Hoffmann et al. 2022 (arXiv:2203.15556) count it;
-Kaplan et al. 2020 (arXiv:2001.08361) exclude embeddings (:func:`non_embedding_param_count`).
-The training rows report the total N and compute C = 6 N D (Kaplan et al. 2020, eq. 2.1).
-
-Training FLOPs per token including attention, after Hoffmann et al. 2022, Appendix F (forward
-pass per token, backward = 2 x forward, so training = 3 x forward), with the feed-forward's three
-SwiGLU matrices instead of two and RMSNorm, rotary and residual additions ignored as they do:
-
-    forward = 2 V d (embedding, as a one-hot matmul) + L [2 * 4 d^2 (Q, K, V, O projections)
-              + 2 T d (logits QK^T) + 3 h T (softmax) + 2 T d (softmax @ V) + 2 * 3 d d_ff]
-              + 2 d V (output logits)
-
-with T the sequence length and h the number of heads; the full T x T attention matrix is counted,
-as in Appendix F, although the causal mask makes half of it zero.
+Counts and FLOPs are the architecture stage's, not restated here: N is
+``llmplan.arch.counts.param_counts(shape).total`` (every parameter, embeddings included, as
+Hoffmann et al. 2022 count it; tested equal to ``sum(p.numel())``), C = 6 N D
+(:func:`llmplan.core.compute.train_flops`), and the count with attention is
+:func:`llmplan.arch.flops.flops_per_token` under PaLM's convention (Chowdhery et al. 2022,
+App. B: 6 N + 12 L H Q T per token).
 """
 
 from __future__ import annotations
@@ -42,7 +31,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from llmplan.train.config import ModelShape
+from llmplan.arch.counts import param_counts
+from llmplan.arch.flops import flops_per_token
+from llmplan.arch.shape import ModelShape
 
 #: Standard deviation of the normal initialisation of every weight matrix (Radford et al. 2019,
 #: GPT-2; also nanoGPT and OLMo's "normal" init).
@@ -54,41 +45,28 @@ RMSNORM_EPS: Final = 1e-5
 #: Base of the rotary frequencies theta_i = base^(-2 i / head_dim) (Su et al. 2021, eq. 15).
 ROPE_BASE: Final = 10_000.0
 
-#: Training FLOPs per forward FLOP: forward 1, backward 2 (Kaplan et al. 2020, s2.1;
-#: Hoffmann et al. 2022, Appendix F).
-TRAIN_FLOPS_PER_FORWARD_FLOP: Final = 3.0
-
 
 def param_count(shape: ModelShape) -> int:
-    """Exact number of trainable parameters of :class:`Decoder` for ``shape`` (total incl. embeddings).
+    """N: every trainable parameter of :class:`Decoder` for ``shape`` (embeddings included).
 
     Examples
     --------
-    >>> param_count(ModelShape(n_layers=4, d_model=128, n_heads=4, d_ff=344))
+    >>> from llmplan.train.config import trainer_shape
+    >>> from llmplan.core.errors import Where
+    >>> param_count(trainer_shape({"n_layers": 4, "d_model": 128, "n_heads": 4}, Where("doc")))
     857216
     """
-    d, v, ff = shape.d_model, shape.vocab_size, shape.d_ff
-    per_layer = 4 * d * d + 3 * d * ff + 2 * d
-    head = 0 if shape.tie_embeddings else v * d
-    return v * d + head + shape.n_layers * per_layer + d
+    return param_counts(shape).total
 
 
 def non_embedding_param_count(shape: ModelShape) -> int:
     """Parameters outside the embedding and the output head (Kaplan et al. 2020's N)."""
-    d, ff = shape.d_model, shape.d_ff
-    return shape.n_layers * (4 * d * d + 3 * d * ff + 2 * d) + d
+    return param_counts(shape).non_embedding
 
 
-def forward_flops_per_token(shape: ModelShape) -> float:
-    """Forward FLOPs per token including attention (Hoffmann et al. 2022, Appendix F; see module)."""
-    d, v, ff, t, h = shape.d_model, shape.vocab_size, shape.d_ff, shape.seq_len, shape.n_heads
-    per_layer = 2 * 4 * d * d + 2 * t * d + 3 * h * t + 2 * t * d + 2 * 3 * d * ff
-    return float(2 * v * d + shape.n_layers * per_layer + 2 * d * v)
-
-
-def train_flops_per_token(shape: ModelShape) -> float:
-    """Training FLOPs per token including attention: 3 x :func:`forward_flops_per_token`."""
-    return TRAIN_FLOPS_PER_FORWARD_FLOP * forward_flops_per_token(shape)
+def train_flops_per_token_attn(shape: ModelShape) -> float:
+    """Training FLOPs per token with attention: 6 N + 12 L H Q T (PaLM, App. B; full T x T)."""
+    return flops_per_token(shape, "palm")
 
 
 @dataclass(frozen=True)
@@ -116,14 +94,22 @@ class _Attention(nn.Module):
     def __init__(self, shape: ModelShape) -> None:
         super().__init__()
         self.n_heads = shape.n_heads
+        self.n_kv_heads = shape.n_kv_heads
         self.head_dim = shape.d_model // shape.n_heads
-        self.qkv = nn.Linear(shape.d_model, 3 * shape.d_model, bias=False)
+        width = (shape.n_heads + 2 * shape.n_kv_heads) * self.head_dim  # q, k, v fused
+        self.qkv = nn.Linear(shape.d_model, width, bias=False)
         self.out = nn.Linear(shape.d_model, shape.d_model, bias=False)
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
         b, t, d = x.shape
-        q, k, v = self.qkv(x).view(b, t, 3, self.n_heads, self.head_dim).permute(2, 0, 3, 1, 4)
+        heads = self.qkv(x).view(b, t, self.n_heads + 2 * self.n_kv_heads, self.head_dim)
+        q, k, v = heads.transpose(1, 2).split(
+            [self.n_heads, self.n_kv_heads, self.n_kv_heads], dim=1
+        )
         q, k = _apply_rotary(q, cos, sin), _apply_rotary(k, cos, sin)
+        if self.n_kv_heads != self.n_heads:  # grouped-query attention
+            group = self.n_heads // self.n_kv_heads
+            k, v = k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1)
         y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
         return self.out(y.transpose(1, 2).reshape(b, t, d))
 
@@ -170,11 +156,11 @@ class Decoder(nn.Module):
     def __init__(self, shape: ModelShape) -> None:
         super().__init__()
         self.shape = shape
-        self.embed = nn.Embedding(shape.vocab_size, shape.d_model)
+        self.embed = nn.Embedding(shape.vocab, shape.d_model)
         self.blocks = nn.ModuleList(_Block(shape) for _ in range(shape.n_layers))
         self.norm = nn.RMSNorm(shape.d_model, eps=RMSNORM_EPS)
-        self.head = nn.Linear(shape.d_model, shape.vocab_size, bias=False)
-        if shape.tie_embeddings:
+        self.head = nn.Linear(shape.d_model, shape.vocab, bias=False)
+        if shape.tied_embeddings:
             self.head.weight = self.embed.weight
         rotary = _rotary_tables(shape.seq_len, shape.d_model // shape.n_heads)
         self.register_buffer("rope_cos", rotary.cos, persistent=False)

@@ -9,9 +9,9 @@ mean next-token cross-entropy in nats per token (per byte) over the fixed held-o
 
 Each row reports N (all parameters, embeddings included: :func:`~llmplan.train.model.param_count`),
 D (training tokens seen so far) and C = 6 N D (Kaplan et al. 2020, arXiv:2001.08361, eq. 2.1;
-Hoffmann et al. 2022, arXiv:2203.15556, s3), as the fits of :mod:`llmplan.runs` read them, and also
-``C_attn``, the training FLOPs counted with attention (Hoffmann et al. 2022, Appendix F; see
-:func:`~llmplan.train.model.train_flops_per_token`).
+Hoffmann et al. 2022, arXiv:2203.15556, s3), as the fits of :mod:`llmplan.fit` read them, and also
+``C_attn``, the training FLOPs counted with attention (PaLM's App. B convention; see
+:func:`~llmplan.train.model.train_flops_per_token_attn`). Rows are :mod:`llmplan.train.rows`.
 
 Rows of kind ``"final"`` end an annealed schedule (cosine decayed, or a WSD cooldown finished):
 they are the points to fit an IsoFLOP profile on (Hoffmann et al. 2022, approach 2). Rows of kind
@@ -35,15 +35,13 @@ import contextlib
 import copy
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, Final, Literal
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from llmplan.errors import InputError, Where
-from llmplan.laws import FLOPS_PER_PARAM_TOKEN
+from llmplan.core.compute import train_flops
+from llmplan.core.errors import InputError, Where
 from llmplan.train.config import RunConfig
 from llmplan.train.data import Corpus, Split, eval_windows, load_corpus, split_tokens, train_batch
 from llmplan.train.data import encode as encode_bytes
@@ -51,157 +49,13 @@ from llmplan.train.model import (
     Decoder,
     non_embedding_param_count,
     param_count,
-    train_flops_per_token,
+    train_flops_per_token_attn,
 )
+from llmplan.train.rows import EvalRow, RowKind, TrainResult
 from llmplan.train.schedule import cooldown_start, lr_at
-
-#: Columns of :func:`rows_table`, canonical runs columns first (:data:`llmplan.runs.COLUMNS`).
-ROW_COLUMNS: Final = (
-    "N",
-    "D",
-    "C",
-    "loss",
-    "run",
-    "step",
-    "kind",
-    "schedule_tokens",
-    "C_attn",
-    "N_nonembedding",
-    "train_loss",
-    "lr",
-    "tokens_per_s",
-    "seconds",
-    "seed",
-    "threads",
-    "text",
-    "text_sha256",
-)
-
-RowKind = Literal["checkpoint", "final"]
 
 #: Callback ``progress(steps_done, steps_total, train_loss)`` after every optimizer step.
 ProgressFn = Callable[[int, int, float], None]
-
-
-@dataclass(frozen=True)
-class EvalRow:
-    """One held-out evaluation of one run.
-
-    Attributes
-    ----------
-    run, step
-        Run id and optimizer steps done.
-    n_params, n_nonembedding
-        N (embeddings included) and Kaplan's non-embedding count.
-    tokens
-        D: training tokens seen by this model state.
-    flops, flops_attn
-        C = 6 N D, and the training FLOPs counted with attention.
-    loss
-        Held-out loss, nats per token.
-    kind
-        ``"final"`` (end of an annealed schedule) or ``"checkpoint"``.
-    schedule_tokens
-        Length in tokens of the schedule this state belongs to (the run's, or a branch's).
-    train_loss
-        Mean training loss of the steps since the previous row (for a cooldown branch: of the
-        branch's cooldown steps).
-    lr
-        Learning rate of the last step taken.
-    tokens_per_s, seconds
-        Training throughput so far (evaluation excluded) and wall time since the run began.
-    """
-
-    run: str
-    step: int
-    n_params: int
-    n_nonembedding: int
-    tokens: int
-    flops: float
-    flops_attn: float
-    loss: float
-    kind: RowKind
-    schedule_tokens: int
-    train_loss: float
-    lr: float
-    tokens_per_s: float
-    seconds: float
-
-    def as_record(self, *, seed: int, threads: int, text: str, text_sha256: str) -> dict[str, Any]:
-        """The row under :data:`ROW_COLUMNS` names."""
-        return {
-            "N": self.n_params,
-            "D": self.tokens,
-            "C": self.flops,
-            "loss": self.loss,
-            "run": self.run,
-            "step": self.step,
-            "kind": self.kind,
-            "schedule_tokens": self.schedule_tokens,
-            "C_attn": self.flops_attn,
-            "N_nonembedding": self.n_nonembedding,
-            "train_loss": self.train_loss,
-            "lr": self.lr,
-            "tokens_per_s": self.tokens_per_s,
-            "seconds": self.seconds,
-            "seed": seed,
-            "threads": threads,
-            "text": text,
-            "text_sha256": text_sha256,
-        }
-
-
-@dataclass(frozen=True)
-class TrainResult:
-    """What :func:`train_run` measured.
-
-    Attributes
-    ----------
-    config
-        The run's config.
-    rows
-        Held-out evaluations in the order they were made (branch finals appear when their
-        cooldown ran, before the main run's later checkpoints).
-    train_losses
-        Training loss of every step of the main trajectory (branch steps excluded).
-    n_params
-        N, embeddings included.
-    tokens_per_s
-        Training tokens per second over all steps, branches included, evaluation excluded.
-    seconds
-        Wall time of the whole run including evaluation.
-    text, text_sha256
-        Corpus name and the SHA-256 of its bytes.
-    """
-
-    config: RunConfig
-    rows: tuple[EvalRow, ...]
-    train_losses: tuple[float, ...]
-    n_params: int
-    tokens_per_s: float
-    seconds: float
-    text: str
-    text_sha256: str
-
-    @property
-    def final_rows(self) -> tuple[EvalRow, ...]:
-        """The rows that end an annealed schedule, shortest first."""
-        return tuple(sorted((r for r in self.rows if r.kind == "final"), key=lambda r: r.tokens))
-
-    @property
-    def final_loss(self) -> float:
-        """Held-out loss at the end of the run's own (longest) schedule."""
-        return self.final_rows[-1].loss
-
-    def records(self) -> list[dict[str, Any]]:
-        """Rows as dicts under :data:`ROW_COLUMNS` (for a CSV or a DataFrame)."""
-        c = self.config
-        return [
-            r.as_record(
-                seed=c.seed, threads=c.threads, text=self.text, text_sha256=self.text_sha256
-            )
-            for r in self.rows
-        ]
 
 
 def prepare_split(corpus: Corpus) -> Split:
@@ -362,7 +216,7 @@ class _Trainer:
         self.optimizer = build_optimizer(self.model, config)
         self.n_params = param_count(config.shape)
         self.n_nonembedding = non_embedding_param_count(config.shape)
-        self.flops_per_token_attn = train_flops_per_token(config.shape)
+        self.flops_per_token_attn = train_flops_per_token_attn(config.shape)
         self.train_seconds = 0.0
         self.train_tokens = 0
         self.started = time.perf_counter()
@@ -464,7 +318,7 @@ class _Trainer:
                 n_params=self.n_params,
                 n_nonembedding=self.n_nonembedding,
                 tokens=tokens,
-                flops=FLOPS_PER_PARAM_TOKEN * self.n_params * tokens,
+                flops=float(train_flops(self.n_params, tokens)),
                 flops_attn=self.flops_per_token_attn * tokens,
                 loss=heldout_loss(self.model, self.eval_batches),
                 kind=kind,
