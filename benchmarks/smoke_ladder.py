@@ -3,7 +3,7 @@
 For each compute budget C and model shape (N parameters, embeddings included) the run trains
 D = C / (6 N) tokens (Kaplan et al. 2020, eq. 2.1). With ``--schedule wsd`` each shape trains once,
 to the largest budget, and the smaller budgets are WSD cooldown branches off its stable phase
-(Hägele et al. 2024, arXiv:2405.18392, s4); with ``cosine`` every (C, N) is its own run. The final
+(Hägele et al. 2024, arXiv:2405.18392, s5); with ``cosine`` every (C, N) is its own run. The final
 held-out losses are fitted per budget with llmplan's IsoFLOP parabola (Hoffmann et al. 2022,
 approach 2) and the vertex N_opt(C) is printed: it should grow with C. The defaults are the
 ladder docs/train.md reports (its minimum moved from 20k to 42k parameters, vertex 16k to 36k).

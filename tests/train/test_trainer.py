@@ -10,8 +10,9 @@ torch = pytest.importorskip("torch")
 
 from llmplan.cli import main as llmplan_main  # noqa: E402
 from llmplan.core.errors import InputError  # noqa: E402
+from llmplan.train.config import total_steps  # noqa: E402
 from llmplan.train.rows import ROW_COLUMNS  # noqa: E402
-from llmplan.train.trainer import prepare_split, total_steps, train_run  # noqa: E402
+from llmplan.train.trainer import prepare_split, train_run  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -26,6 +26,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "llmplan.cli.fit",
     "llmplan.cli.check",
     "llmplan.cli.arch",
+    "llmplan.cli.ladder",
     "llmplan.cli.train",
 )
 

@@ -8,7 +8,7 @@ seq_len))`` and the D actually trained is ``steps batch_size seq_len``. The lear
 Hägele et al. 2024, arXiv:2405.18392) with a cooldown over the last ``cooldown_fraction`` of the
 steps. A WSD run may list ``cooldown_branches``: shorter token counts whose cooldowns branch off
 the stable phase, so one run yields the final loss of several training lengths (Hägele et al.
-2024, s4: "reuse across token counts").
+2024, s5: scaling-law sweeps from one constant-rate run per size and its cooldowns).
 
 This module does no I/O and needs no torch: a planner (:mod:`llmplan.ladder`) or a workflow rule can
 build, check and serialise run configs on a machine without torch.
@@ -22,9 +22,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from llmplan.arch.families import llama_ffn
 from llmplan.arch.shape import ModelShape, shape_problems
+from llmplan.arch.small import SMALL_FFN_MULTIPLE, SMALL_FFN_MULTIPLIER
 from llmplan.core.errors import InputError, Where
-from llmplan.train.schedule import COOLDOWN_SHAPES, SCHEDULES
+from llmplan.train.schedule import COOLDOWN_SHAPES, SCHEDULES, cooldown_start
 
 #: Byte-level vocabulary: every byte value is a token (:mod:`llmplan.train.data`).
 BYTE_VOCAB_SIZE: Final = 256
@@ -38,15 +40,18 @@ DEFAULT_WEIGHT_DECAY: Final = 0.1
 DEFAULT_GRAD_CLIP: Final = 1.0
 
 
-def default_ffn_width(d_model: int, *, multiple_of: int = 8) -> int:
-    """Llama's SwiGLU width: 2/3 of 4 d, rounded up to a multiple of ``multiple_of``.
+def default_ffn_width(d_model: int) -> int:
+    """Llama's SwiGLU width: 2/3 of 4 d, rounded up to a multiple of 8 (Touvron et al. 2023, s2).
+
+    Meta's rounding (:func:`llmplan.arch.families.llama_ffn`) with multiplier 1 and multiple 8,
+    as the tiny shapes of :mod:`llmplan.arch.small` use.
 
     Examples
     --------
     >>> default_ffn_width(128)
     344
     """
-    return multiple_of * math.ceil(8 * d_model / 3 / multiple_of)
+    return llama_ffn(d_model, multiplier=SMALL_FFN_MULTIPLIER, multiple_of=SMALL_FFN_MULTIPLE)
 
 
 #: What a run config's ``shape`` fills in when it is not given (the trainer's Llama-style decoder,
@@ -277,6 +282,20 @@ class RunConfig:
         if not out["extra"]:
             del out["extra"]
         return out
+
+
+def branch_steps(config: RunConfig) -> tuple[int, ...]:
+    """Distinct step counts of the cooldown branches shorter than the run, ascending."""
+    return tuple(sorted({config.steps_for(t) for t in config.cooldown_branches} - {config.steps}))
+
+
+def total_steps(config: RunConfig) -> int:
+    """Optimizer steps the trainer takes: the run's plus every branch's cooldown."""
+    extra = sum(
+        s - cooldown_start(s, cooldown_fraction=config.cooldown_fraction)
+        for s in branch_steps(config)
+    )
+    return config.steps + extra
 
 
 def run_config_from_dict(data: Mapping[str, Any], *, source: str = "run config") -> RunConfig:

@@ -22,7 +22,8 @@ rate would reach eta_min at step S, one past the last; so no step is wasted at a
 
 The stable phase of WSD does not depend on S, so the first S_i - K_i steps of a run of S_i steps
 equal those of any longer WSD run with the same warmup: a cooldown can branch off a long run's
-stable phase and reproduce the short run exactly (Hägele et al. 2024, s4).
+stable phase and reproduce the short run exactly (Hägele et al. 2024, s3; their scaling sweeps of
+s5 use it).
 """
 
 from __future__ import annotations

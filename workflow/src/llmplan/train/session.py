@@ -22,10 +22,10 @@ import pandas as pd
 from tqdm import tqdm
 
 from llmplan.core.errors import InputError, Where
-from llmplan.train.config import RunConfig
+from llmplan.train.config import RunConfig, total_steps
 from llmplan.train.data import load_corpus
 from llmplan.train.rows import ROW_COLUMNS
-from llmplan.train.trainer import prepare_split, total_steps, train_run
+from llmplan.train.trainer import prepare_split, train_run
 
 
 def check_unique_ids(configs: Sequence[RunConfig], where: Where) -> None:

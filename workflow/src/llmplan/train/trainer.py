@@ -20,7 +20,7 @@ they are the points to fit an IsoFLOP profile on (Hoffmann et al. 2022, approach
 (in steps) copies the model and optimizer state at the start of its cooldown, step S_i - K_i, runs
 that cooldown, records a final row, and restores the state: because the stable phase is the same
 for every length and batch s depends only on (seed, s), the branch equals a straight WSD run of
-S_i steps bit for bit (Hägele et al. 2024, arXiv:2405.18392, s4). The branches cost
+S_i steps bit for bit (Hägele et al. 2024, arXiv:2405.18392, s5). The branches cost
 sum K_i extra steps instead of sum S_i.
 
 Determinism: ``torch.manual_seed``, ``torch.use_deterministic_algorithms(True)`` and a fixed
@@ -42,7 +42,7 @@ import torch.nn.functional as F
 
 from llmplan.core.compute import train_flops
 from llmplan.core.errors import InputError, Where
-from llmplan.train.config import RunConfig
+from llmplan.train.config import RunConfig, branch_steps, total_steps
 from llmplan.train.data import Corpus, Split, eval_windows, load_corpus, split_tokens, train_batch
 from llmplan.train.data import encode as encode_bytes
 from llmplan.train.model import (
@@ -124,20 +124,6 @@ def _check_schedule(config: RunConfig, branch_steps: Sequence[int]) -> None:
                     f"{steps}-step schedule, which starts at step {start}",
                     expected="a shorter warmup, or longer cooldown branches",
                 )
-
-
-def branch_steps(config: RunConfig) -> tuple[int, ...]:
-    """Distinct step counts of the cooldown branches shorter than the run, ascending."""
-    return tuple(sorted({config.steps_for(t) for t in config.cooldown_branches} - {config.steps}))
-
-
-def total_steps(config: RunConfig) -> int:
-    """Optimizer steps :func:`train_run` takes: the run's plus every branch's cooldown."""
-    extra = sum(
-        s - cooldown_start(s, cooldown_fraction=config.cooldown_fraction)
-        for s in branch_steps(config)
-    )
-    return config.steps + extra
 
 
 def train_run(
