@@ -1,5 +1,6 @@
 # llmplan: plan compute-optimal training of large language models.
-# `snakemake --cores 4` builds every report of config/scenarios/*.yaml into reports/.
+# `snakemake --cores 4` builds every report of config/scenarios/*.yaml into reports/;
+# `snakemake --cores 4 ladder_<name>` trains the ladder config/ladders/<name>.yaml (not by default).
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
@@ -20,12 +21,15 @@ include: "workflow/rules/common.smk"
 wildcard_constraints:
     scenario="[A-Za-z0-9][A-Za-z0-9_-]*",
     dataset="[A-Za-z0-9][A-Za-z0-9_-]*",
+    ladder="[A-Za-z0-9][A-Za-z0-9_-]*",
+    run="[A-Za-z0-9][A-Za-z0-9_-]*",
 
 
 include: "workflow/rules/catalog.smk"
 include: "workflow/rules/fit.smk"
 include: "workflow/rules/plan.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/ladder.smk"
 
 
 rule all:

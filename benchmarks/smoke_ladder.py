@@ -1,149 +1,177 @@
-"""A smoke scaling ladder trained for real: budgets x sizes, then where each IsoFLOP minimum sits.
+"""Train a ladder for real, fit it, and check that the IsoFLOP minimum moves to larger models.
 
-For each compute budget C and model shape (N parameters, embeddings included) the run trains
-D = C / (6 N) tokens (Kaplan et al. 2020, eq. 2.1). With ``--schedule wsd`` each shape trains once,
-to the largest budget, and the smaller budgets are WSD cooldown branches off its stable phase
-(Hägele et al. 2024, arXiv:2405.18392, s5); with ``cosine`` every (C, N) is its own run. The final
-held-out losses are fitted per budget with llmplan's IsoFLOP parabola (Hoffmann et al. 2022,
-approach 2) and the vertex N_opt(C) is printed: it should grow with C. The defaults are the
-ladder docs/train.md reports (its minimum moved from 20k to 42k parameters, vertex 16k to 36k).
+Designs the ladder of a ladder file (default ``config/ladders/smoke.yaml``: 3 compute levels x 4
+tiny byte-level models on the King James text, about 1e12 FLOPs in all) with
+:mod:`llmplan.ladder`, trains every run with :mod:`llmplan.train` (one WSD run per size, the
+smaller budgets as cooldown branches; Hägele et al. 2024, arXiv:2405.18392, s5), writes the final
+rows to ``runs.csv`` and fits them with :mod:`llmplan.fit` (approach 2, IsoFLOP parabolas, and
+approach 3, L(N, D) = E + A/N^alpha + B/D^beta; Hoffmann et al. 2022, arXiv:2203.15556).
 
-    PYTHONPATH=workflow/src python benchmarks/smoke_ladder.py --out ladder.csv \
-        [--budgets 1e11 3e11 1e12] [--shapes 2:12:2 2:20:2 2:32:4 3:40:5] [--lr 1e-2] [--schedule wsd]
+With ``--ci`` it fails (exit 1) unless
+
+1. the size of lowest held-out loss at the largest level is larger than at the smallest level;
+2. the parabola vertices N_opt(C) do not decrease from level to level (checked when every level
+   has a parabola with a minimum inside its sizes; reported otherwise);
+3. approach 3's bootstrap intervals of E, A, B, alpha, beta and of N_opt at the target are finite.
+
+It prints the wall time and the load average (the machine's two cores are shared).
+
+    python benchmarks/smoke_ladder.py --ci [--ladder config/ladders/smoke.yaml] [--out DIR]
+        [--jobs 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
+import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from llmplan.arch.shape import ModelShape
-from llmplan.core.errors import Where
-from llmplan.fit.isoflop import fit_isoflop
+from llmplan.arch.counts import param_counts
+from llmplan.core.errors import LlmplanError
+from llmplan.fit.document import fit_objects
 from llmplan.io.runs_csv import validate_runs
-from llmplan.train.config import RunConfig, trainer_shape
-from llmplan.train.data import load_corpus
-from llmplan.train.model import param_count
-from llmplan.train.trainer import prepare_split, train_run
-
-HEAD_DIM = 16
-
-
-def shape_of(spec: str, *, seq_len: int) -> ModelShape:
-    """``"L:d"`` or ``"L:d:h"`` -> L layers of width d, h heads (default: heads of width 16, at
-    least one), Llama's SwiGLU width."""
-    layers, width, *heads = (int(x) for x in spec.split(":"))
-    fields = {
-        "n_layers": layers,
-        "d_model": width,
-        "n_heads": heads[0] if heads else max(1, width // HEAD_DIM),
-        "seq_len": seq_len,
-    }
-    return trainer_shape(fields, Where("--shapes", entry=spec))
+from llmplan.ladder.document import run_configs
+from llmplan.ladder.spec import ladder_name, ladder_spec, make_ladder, read_ladder
+from llmplan.plan.check import load_settings
+from llmplan.train.config import RunConfig, total_steps
+from llmplan.train.session import train_to_csv
 
 
-def ladder_configs(args: argparse.Namespace) -> list[RunConfig]:
-    budgets = sorted(args.budgets)
-    configs = []
-    for spec in args.shapes:
-        shape = shape_of(spec, seq_len=args.seq_len)
-        n = param_count(shape)
-        tokens = [round(c / (6 * n)) for c in budgets]
-        common = {
-            "shape": shape,
-            "batch_size": args.batch,
-            "peak_lr": args.lr,
-            "seed": args.seed,
-            "eval_tokens": args.eval_tokens,
-            "threads": args.threads,
-            "text": args.text,
-            "min_lr_ratio": args.min_lr_ratio,
-        }
-        if args.schedule == "wsd":
-            configs.append(
-                RunConfig(
-                    run=f"L{spec}",
-                    tokens=tokens[-1],
-                    schedule="wsd",
-                    cooldown_fraction=args.cooldown,
-                    cooldown_branches=tuple(tokens[:-1]),
-                    warmup_tokens=round(args.warmup * tokens[0]),
-                    **common,
-                )
-            )
-        else:
-            configs.extend(
-                RunConfig(
-                    run=f"L{spec}-C{c:.0e}",
-                    tokens=t,
-                    schedule="cosine",
-                    warmup_tokens=round(args.warmup * t),
-                    **common,
-                )
-                for c, t in zip(budgets, tokens, strict=True)
-            )
-    return configs
+def train_group(configs: list[RunConfig], out: Path, label: str) -> pd.DataFrame:
+    """Train ``configs`` one after the other (one process); their final rows."""
+    return train_to_csv(
+        configs,
+        out,
+        log_path=out.with_suffix(".log"),
+        final_only=True,
+        progress=sys.stderr.isatty(),
+        label=label,
+    )
 
 
-def main() -> None:
+#: Per-token overhead of a training step in parameter-equivalents: tiny models run at far fewer
+#: FLOP/s than large ones (docs/train.md), so time ~ tokens x (N + this).
+OVERHEAD_PARAMS = 15_000
+
+
+def balance(configs: list[RunConfig], jobs: int) -> list[list[RunConfig]]:
+    """Longest runs first, each to the process with the least work so far (LPT scheduling)."""
+    work = {c.run: total_steps(c) * c.tokens_per_step * (param_counts(c.shape).total + OVERHEAD_PARAMS)
+            for c in configs}  # fmt: skip
+    groups: list[list[RunConfig]] = [[] for _ in range(jobs)]
+    loads = [0.0] * jobs
+    for config in sorted(configs, key=lambda c: -work[c.run]):
+        k = loads.index(min(loads))
+        groups[k].append(config)
+        loads[k] += work[config.run]
+    return [g for g in groups if g]
+
+
+def check(runs: pd.DataFrame, fits: dict, levels: list[float], target: float) -> list[str]:
+    """The failed checks (see the module docstring), after printing what was found."""
+    failures = []
+    runs = runs.assign(level=[int(np.argmin([abs(math.log(c / lv)) for lv in levels])) + 1
+                              for c in runs["C"]])  # fmt: skip
+    table = runs.pivot_table(index="N", columns="level", values="loss")
+    print(table.round(4).to_string())
+    argmin = {lv: int(table[lv].idxmin()) for lv in table.columns}
+    print("size of lowest loss per level:", argmin)
+    first, last = min(argmin), max(argmin)
+    if not argmin[last] > argmin[first]:
+        failures.append(f"lowest-loss size did not grow: {argmin[first]} -> {argmin[last]}")
+    groups = fits["2"].groups
+    vertices = [g.params_opt for g in groups]
+    inside = [bool(g.usable and not g.note) for g in groups]
+    print("parabola vertices:", [None if v is None else round(v) for v in vertices], inside)
+    if all(inside):
+        if any(b < a for a, b in itertools.pairwise(vertices)):
+            failures.append(f"parabola vertices decrease: {vertices}")
+    else:
+        print("  (not every level has a minimum inside its sizes: vertex order not checked)")
+    fit3 = fits["3"]
+    at_target = next(a for a in fit3.allocation if a.flops == target)
+    bounds = {k: (v.low, v.high) for k, v in fit3.intervals.items()}
+    interval = at_target.params_interval
+    if interval is not None:
+        bounds["N_opt(target)"] = (interval.low, interval.high)
+    print(
+        f"approach 3: E {fit3.E:.3f}, A {fit3.A:.4g}, B {fit3.B:.4g}, alpha {fit3.alpha:.3f}, "
+        f"beta {fit3.beta:.3f}; N_opt({target:.3g}) = {at_target.params:,.0f}, 10-90% "
+        f"{'none' if interval is None else f'{interval.low:,.0f} to {interval.high:,.0f}'}"
+    )
+    finite = all(math.isfinite(x) for pair in bounds.values() for x in pair)
+    if interval is None or not finite:
+        failures.append(f"approach 3 intervals are not finite: {bounds}")
+    a2 = fits["2"]
+    if a2.supported:
+        print(f"approach 2: N_opt ∝ C^{a2.a:.3f}, 10-90% of a {a2.intervals.get('a')}")
+    return failures
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--budgets", type=float, nargs="+", default=[1e11, 3e11, 1e12])
-    parser.add_argument("--shapes", nargs="+", default=["2:12:2", "2:20:2", "2:32:4", "3:40:5"])
-    parser.add_argument("--lr", type=float, default=1e-2)
-    parser.add_argument("--min-lr-ratio", type=float, default=0.0)
-    parser.add_argument("--schedule", choices=("wsd", "cosine"), default="wsd")
-    parser.add_argument("--cooldown", type=float, default=0.2)
-    parser.add_argument("--warmup", type=float, default=0.1, help="fraction of the shortest run")
-    parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--seq-len", type=int, default=128)
-    parser.add_argument("--eval-tokens", type=int, default=65_536)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--text", default="kjv")
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--ladder", default="config/ladders/smoke.yaml")
+    parser.add_argument(
+        "--out", default=None, help="folder of runs.csv (default reports/ladders/<name>-script)"
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="training processes (1 thread each)")
+    parser.add_argument("--ci", action="store_true", help="exit 1 unless every check passes")
     args = parser.parse_args()
-
-    corpus = load_corpus(args.text)
-    split = prepare_split(corpus)
-    configs = ladder_configs(args)
     began = time.perf_counter()
-    records = []
-    for config in configs:
-        result = train_run(config, corpus=corpus, split=split)
-        finals = result.final_rows
-        print(
-            f"{config.run:>16} N {result.n_params:>8,} {result.tokens_per_s:7.0f} tok/s "
-            f"{result.seconds:6.1f} s  losses "
-            + " ".join(f"{r.loss:.4f}@{r.tokens:,}" for r in finals)
-            + f"  load {os.getloadavg()[0]:.1f}",
-            flush=True,
-        )
-        records.extend(r for r in result.records() if r["kind"] == "final")
+    load_start = os.getloadavg()[0]
+    try:
+        name = ladder_name(args.ladder)
+        spec = ladder_spec(read_ladder(args.ladder), settings=load_settings(), name=name)
+        ladder = make_ladder(spec)
+    except LlmplanError as err:
+        print(f"smoke_ladder: error: {err}", file=sys.stderr)
+        return 2
+    out = Path(args.out or f"reports/ladders/{name}-script")
+    out.mkdir(parents=True, exist_ok=True)
+    configs = list(run_configs(ladder, spec).values())
+    print(
+        f"ladder {name}: {len(ladder.points)} points from {len(configs)} runs, "
+        f"{ladder.total_flops:.3g} FLOPs (levels {', '.join(f'{c:.3g}' for c in ladder.levels)})"
+        f"; load average {load_start:.1f}",
+        flush=True,
+    )
+    groups = balance(configs, args.jobs)
+    if len(groups) == 1:
+        tables = [train_group(groups[0], out / "runs-0.csv", "train")]
+    else:
+        with ProcessPoolExecutor(args.jobs) as pool:
+            futures = [
+                pool.submit(train_group, g, out / f"runs-{k}.csv", f"train {k}")
+                for k, g in enumerate(groups)
+            ]
+            tables = [f.result() for f in futures]
+    runs = pd.concat(tables).sort_values(["C", "N"]).reset_index(drop=True)
+    runs.to_csv(out / "runs.csv", index=False)
+    trained = time.perf_counter() - began
+    valid = validate_runs(runs, source=str(out / "runs.csv"))
+    fits = fit_objects(valid, approach="all", n_bootstrap=spec.fit_bootstrap, seed=spec.fit_seed,
+                       budgets=(spec.target_flops,))  # fmt: skip
+    failures = check(valid, fits, list(ladder.levels), spec.target_flops)
     elapsed = time.perf_counter() - began
-    table = pd.DataFrame.from_records(records)
-    table.to_csv(args.out, index=False)
-    print(f"{len(configs)} runs, {elapsed:.0f} s in all; rows in {args.out}")
-
-    table["budget"] = [min(args.budgets, key=lambda b: abs(math.log10(b / c))) for c in table["C"]]
-    pivot = table.pivot_table(index="N", columns="budget", values="loss")
-    print(pivot.round(4).to_string())
-    for budget in sorted(args.budgets):
-        column = pivot[budget]
-        print(f"C {budget:.0e}: lowest loss at N = {column.idxmin():,}", end="; ")
-        logn = np.log10(column.index.to_numpy(float))
-        c2, c1, _ = np.polyfit(logn, column.to_numpy(float), 2)
-        vertex = 10 ** (-c1 / (2 * c2)) if c2 > 0 else float("nan")
-        print(
-            f"parabola vertex N = {vertex:,.0f} (c2 {c2:.3f}), sqrt(C/120) = {math.sqrt(budget / 120):,.0f}"
-        )
-    fit = fit_isoflop(validate_runs(table), budgets=args.budgets, n_bootstrap=0)
-    print("llmplan.isoflop:", fit.reason or "", [(g.flops, g.params_opt) for g in fit.groups])
+    print(
+        f"smoke ladder {name}: {elapsed:.0f} s in all ({trained:.0f} s training, {args.jobs} "
+        f"process(es)); load average {load_start:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end; rows in {out / 'runs.csv'}"
+    )
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    if not failures:
+        print("ok: the IsoFLOP minimum moves to larger N as compute grows; intervals finite")
+    return 1 if (failures and args.ci) else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,10 +1,15 @@
 # Shared definitions: every input checked up front, the scenario list, the config sections of each
 # step, the code each step runs, and input functions.
+import functools
 import os
 import sys
+from argparse import Namespace
 from pathlib import Path
 
-from llmplan.core.errors import LlmplanError
+from llmplan.core.errors import InputError, LlmplanError, Where
+from llmplan.ladder.document import run_configs
+from llmplan.ladder.spec import ladder_name, read_ladder, scenario_of
+from llmplan.steps.ladder import design_from_files
 from llmplan.inputs.settings import Settings, section
 from llmplan.report.fonts import require_fonts
 from llmplan.io.provenance import code_version, template_closure
@@ -93,7 +98,10 @@ def get_scenario_fits(wildcards):
 
 
 def get_runs_csv(wildcards):
-    """The runs CSV of a dataset: the user's file, or the generated synthetic sweep."""
+    """The runs CSV of a dataset: the user's file, the generated synthetic sweep, or a ladder's
+    gathered runs."""
+    if wildcards.dataset in LADDERS:
+        return f"reports/ladders/{wildcards.dataset}/runs.csv"
     spec = config["fits"][wildcards.dataset]
     if "path" in spec:
         return spec["path"]
@@ -105,8 +113,90 @@ def get_synthetic_spec(wildcards):
 
 
 def get_fit_spec(wildcards):
+    if wildcards.dataset in LADDERS:
+        return get_ladder_fit_spec(wildcards.dataset)
     return config["fits"][wildcards.dataset]
 
 
 def get_fit_jsons(wildcards):
     return expand("reports/fits/{dataset}/fit.json", dataset=FITS)
+
+
+# Scaling ladders (config/ladders/<name>.yaml): named targets ladder_<name>, never part of
+# `rule all`. Each file is checked here; a ladder is designed only when one of its targets is
+# asked for (get_ladder_runs), which gives every ladder_train job its own run config as a param.
+LADDER_DIR = "config/ladders"
+LADDERS = sorted(p.stem for p in Path(LADDER_DIR).glob("*.yaml"))
+try:
+    for _ladder in LADDERS:
+        ladder_name(f"{LADDER_DIR}/{_ladder}.yaml")
+        read_ladder(f"{LADDER_DIR}/{_ladder}.yaml")
+        if _ladder in FITS:
+            raise InputError(
+                Where(f"{LADDER_DIR}/{_ladder}.yaml"),
+                f"ladder '{_ladder}' has the name of a dataset under fits: in the config",
+                expected="distinct names (each becomes the law fit:<name>)",
+            )
+except LlmplanError as err:
+    sys.exit(f"llmplan: error: {err}")
+SETTINGS["ladder"] = section(config, "primary_law")
+
+
+def get_ladder_file(wildcards):
+    return f"{LADDER_DIR}/{wildcards.ladder}.yaml"
+
+
+def get_ladder_scenario(wildcards):
+    """The scenario file a ladder's target names (none for a target in FLOPs)."""
+    name = scenario_of(read_ladder(get_ladder_file(wildcards)))
+    if name is None:
+        return []
+    return [name if name.endswith(".yaml") else f"{SCENARIO_DIR}/{name}.yaml"]
+
+
+@functools.cache
+def ladder_design(ladder):
+    """Spec and run configs (by run id) of a ladder, designed once per workflow run."""
+    wildcards = Namespace(ladder=ladder)
+    scenario = get_ladder_scenario(wildcards)
+    try:
+        spec, design = design_from_files(
+            get_ladder_file(wildcards),
+            name=ladder,
+            config=SETTINGS["ladder"],
+            catalog_dir=CATALOG_DIR,
+            scenario_path=scenario[0] if scenario else None,
+        )
+    except LlmplanError as err:
+        sys.exit(f"llmplan: error: {err}")
+    configs = {c.run: c.to_dict() for c in run_configs(design, spec).values()}
+    return spec, configs
+
+
+def get_ladder_rows(wildcards):
+    """The rows CSV of every run of a ladder."""
+    _, configs = ladder_design(wildcards.ladder)
+    return expand(
+        "reports/ladders/{ladder}/rows/{run}.csv", ladder=wildcards.ladder, run=configs
+    )
+
+
+def get_run_config(wildcards):
+    """The run config of one ladder_train job (a param: the job reruns when it changes)."""
+    _, configs = ladder_design(wildcards.ladder)
+    return configs[wildcards.run]
+
+
+def get_train_threads(wildcards):
+    return get_run_config(wildcards)["threads"]
+
+
+def get_ladder_fit_spec(ladder):
+    """The fits.<name> entry the fit rules read for a ladder: its runs and fit options."""
+    spec, _ = ladder_design(ladder)
+    return {
+        "path": f"reports/ladders/{ladder}/runs.csv",
+        "bootstrap": spec.fit_bootstrap,
+        "seed": spec.fit_seed,
+        "drop_highest_loss": 0,
+    }
