@@ -19,7 +19,11 @@ def test_check_all_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     n = len(list((REPO / "config/scenarios").glob("*.yaml")))
-    assert out == f"ok: config/config.yaml, data/catalog, {n} scenarios in config/scenarios\n"
+    k = len(list((REPO / "config/ladders").glob("*.yaml")))
+    assert out == (
+        f"ok: config/config.yaml, data/catalog, {n} scenarios in config/scenarios, "
+        f"{k} ladders in config/ladders\n"
+    )
 
 
 def test_check_one_scenario_by_name_or_path(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,9 +6,9 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from llmplan.core.errors import InputError, LlmplanError, Where
+from llmplan.core.errors import LlmplanError
 from llmplan.ladder.document import run_configs
-from llmplan.ladder.spec import ladder_name, read_ladder, scenario_of
+from llmplan.ladder.spec import check_ladders, read_ladder, scenario_of
 from llmplan.steps.ladder import design_from_files
 from llmplan.inputs.settings import Settings, section
 from llmplan.report.fonts import require_fonts
@@ -126,17 +126,8 @@ def get_fit_jsons(wildcards):
 # `rule all`. Each file is checked here; a ladder is designed only when one of its targets is
 # asked for (get_ladder_runs), which gives every ladder_train job its own run config as a param.
 LADDER_DIR = "config/ladders"
-LADDERS = sorted(p.stem for p in Path(LADDER_DIR).glob("*.yaml"))
 try:
-    for _ladder in LADDERS:
-        ladder_name(f"{LADDER_DIR}/{_ladder}.yaml")
-        read_ladder(f"{LADDER_DIR}/{_ladder}.yaml")
-        if _ladder in FITS:
-            raise InputError(
-                Where(f"{LADDER_DIR}/{_ladder}.yaml"),
-                f"ladder '{_ladder}' has the name of a dataset under fits: in the config",
-                expected="distinct names (each becomes the law fit:<name>)",
-            )
+    LADDERS = check_ladders(LADDER_DIR, fits=FITS)
 except LlmplanError as err:
     sys.exit(f"llmplan: error: {err}")
 SETTINGS["ladder"] = section(config, "primary_law")

@@ -57,13 +57,18 @@ def run_check(args: argparse.Namespace) -> int:
     from llmplan.inputs.catalog import load_catalog
     from llmplan.inputs.scenario import load_scenario, scenario_name
     from llmplan.inputs.settings import Settings, known_law_ids
+    from llmplan.ladder.spec import LADDER_DIR, check_ladders
     from llmplan.laws.registry import KNOWN_IDS
     from llmplan.plan.check import check_config, check_inputs
 
     config = check_config(args.config) if Path(args.config).exists() else {}
     if not args.scenarios:
         names = check_inputs(args.scenario_dir, args.catalog, config)
-        print(f"ok: {args.config}, {args.catalog}, {len(names)} scenarios in {args.scenario_dir}")
+        ladders = check_ladders(LADDER_DIR, fits=sorted(config.get("fits") or {}))
+        print(
+            f"ok: {args.config}, {args.catalog}, {len(names)} scenarios in {args.scenario_dir}, "
+            f"{len(ladders)} ladders in {LADDER_DIR}"
+        )
         return 0
     files = [scenario_file(arg, args.scenario_dir) for arg in args.scenarios]
     catalog = load_catalog(args.catalog)

@@ -13,7 +13,7 @@ them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -97,6 +97,29 @@ def read_ladder(path: Path | str, *, display: str | None = None) -> YamlDoc:
         )
     validate_doc(doc, "ladder")
     return doc
+
+
+def check_ladders(ladder_dir: Path | str, *, fits: Sequence[str] = ()) -> list[str]:
+    """Names of the ladder files in ``ladder_dir``, each read and checked against the schema.
+
+    Raises
+    ------
+    InputError
+        A file name that is not a ladder name, a schema error (file, line, field), or a ladder
+        named like a dataset under ``fits:`` (both would be the law ``fit:<name>``).
+    """
+    names = []
+    for path in sorted(Path(ladder_dir).glob("*.yaml")):
+        name = ladder_name(path)
+        read_ladder(path)
+        if name in fits:
+            raise InputError(
+                Where(str(path)),
+                f"ladder '{name}' has the name of a dataset under fits: in the config",
+                expected="distinct names (each becomes the law fit:<name>)",
+            )
+        names.append(name)
+    return names
 
 
 def scenario_of(doc: YamlDoc) -> str | None:
