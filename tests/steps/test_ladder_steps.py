@@ -81,3 +81,21 @@ def test_train_step_writes_the_runs_rows(tmp_path) -> None:
     assert set(rows["kind"]) == {"final"} and set(rows["run"]) == {"n01"}
     assert (rows["C"] == 6 * rows["N"] * rows["D"]).all()
     assert "run n01 done" in (tmp_path / "train.log").read_text()
+
+
+def test_a_ladders_fit_tables_its_own_budgets(tmp_path) -> None:
+    """The fit step tables the allocation at the budgets a ladder's spec names; runs drawn
+    without noise from Epoch's law give back Epoch's eq. 4 optimum there."""
+    from llmplan.fit.synthetic import synthetic_isoflop
+    from llmplan.steps.fit import write_fit
+
+    runs = synthetic_isoflop(EPOCH_2024, [1e18, 3e18, 1e19, 3e19], 7, noise_sd=0.0, seed=1)
+    runs.dropna(axis="columns", how="all").to_csv(tmp_path / "runs.csv", index=False)
+    spec = {"path": "runs.csv", "bootstrap": 0, "seed": 0, "budgets": [1e20, 1e21]}
+    write_fit(tmp_path / "runs.csv", tmp_path / "fit.json", dataset="lab", spec=spec)
+    table = json.loads((tmp_path / "fit.json").read_text())["allocation"]
+    assert [row["C"] for row in table] == [1e20, 1e21]
+    e = EPOCH_2024
+    for row in table:
+        n_opt, _ = eq4_optimum(row["C"], e["A"], e["B"], e["alpha"], e["beta"])
+        assert row["N_opt"] == pytest.approx(float(n_opt), rel=1e-3)

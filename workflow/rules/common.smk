@@ -124,7 +124,7 @@ def get_fit_jsons(wildcards):
 
 # Scaling ladders (config/ladders/<name>.yaml): named targets ladder_<name>, never part of
 # `rule all`. Each file is checked here; a ladder is designed only when one of its targets is
-# asked for (get_ladder_runs), which gives every ladder_train job its own run config as a param.
+# asked for (designed_ladder), which gives every ladder_train job its own run config as a param.
 LADDER_DIR = "config/ladders"
 try:
     LADDERS = check_ladders(LADDER_DIR, fits=FITS)
@@ -146,7 +146,7 @@ def get_ladder_scenario(wildcards):
 
 
 @functools.cache
-def ladder_design(ladder):
+def designed_ladder(ladder):
     """Spec and run configs (by run id) of a ladder, designed once per workflow run."""
     wildcards = Namespace(ladder=ladder)
     scenario = get_ladder_scenario(wildcards)
@@ -166,7 +166,7 @@ def ladder_design(ladder):
 
 def get_ladder_rows(wildcards):
     """The rows CSV of every run of a ladder."""
-    _, configs = ladder_design(wildcards.ladder)
+    _, configs = designed_ladder(wildcards.ladder)
     return expand(
         "reports/ladders/{ladder}/rows/{run}.csv", ladder=wildcards.ladder, run=configs
     )
@@ -174,7 +174,12 @@ def get_ladder_rows(wildcards):
 
 def get_run_config(wildcards):
     """The run config of one ladder_train job (a param: the job reruns when it changes)."""
-    _, configs = ladder_design(wildcards.ladder)
+    _, configs = designed_ladder(wildcards.ladder)
+    if wildcards.run not in configs:
+        sys.exit(
+            f"llmplan: error: ladder '{wildcards.ladder}' has no run '{wildcards.run}'; its runs "
+            f"are {', '.join(configs)}."
+        )
     return configs[wildcards.run]
 
 
@@ -183,11 +188,13 @@ def get_train_threads(wildcards):
 
 
 def get_ladder_fit_spec(ladder):
-    """The fits.<name> entry the fit rules read for a ladder: its runs and fit options."""
-    spec, _ = ladder_design(ladder)
+    """The fits.<name> entry the fit rules read for a ladder: its runs, fit options, and the
+    budgets its allocation is tabled at (the target and two decades below it)."""
+    spec, _ = designed_ladder(ladder)
     return {
         "path": f"reports/ladders/{ladder}/runs.csv",
         "bootstrap": spec.fit_bootstrap,
         "seed": spec.fit_seed,
         "drop_highest_loss": 0,
+        "budgets": [spec.target_flops / 100, spec.target_flops / 10, spec.target_flops],
     }

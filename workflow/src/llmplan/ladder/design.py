@@ -194,9 +194,8 @@ def unit_cost(
     total = 0.0
     for g in range(levels + sizes - 1):
         computes = [level_ratio**i for i in job_levels(g, levels=levels, sizes=sizes)]
-        total += max(computes) + cooldown_fraction * (sum(computes) - max(computes))
-        if not reuse:
-            total += (1.0 - cooldown_fraction) * (sum(computes) - max(computes))
+        lower = sum(computes) - max(computes)
+        total += max(computes) + (cooldown_fraction if reuse else 1.0) * lower
     return total
 
 
