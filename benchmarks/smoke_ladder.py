@@ -17,7 +17,10 @@ With ``--ci`` it fails (exit 1) unless
 It prints the wall time and the load average (the machine's two cores are shared).
 
     python benchmarks/smoke_ladder.py --ci [--ladder config/ladders/smoke.yaml] [--out DIR]
-        [--jobs 2]
+        [--jobs 2] [--runs reports/ladders/smoke/runs.csv]
+
+``--runs`` checks rows trained elsewhere (``snakemake --cores 2 ladder_smoke``) instead of
+training.
 """
 
 from __future__ import annotations
@@ -75,6 +78,19 @@ def balance(configs: list[RunConfig], jobs: int) -> list[list[RunConfig]]:
     return [g for g in groups if g]
 
 
+def train_all(configs: list[RunConfig], out: Path, jobs: int) -> list[pd.DataFrame]:
+    """Train ``configs`` in ``jobs`` processes (:func:`balance`); each process's final rows."""
+    groups = balance(configs, jobs)
+    if len(groups) == 1:
+        return [train_group(groups[0], out / "runs-0.csv", "train")]
+    with ProcessPoolExecutor(len(groups)) as pool:
+        futures = [
+            pool.submit(train_group, g, out / f"runs-{k}.csv", f"train {k}")
+            for k, g in enumerate(groups)
+        ]
+        return [f.result() for f in futures]
+
+
 def check(runs: pd.DataFrame, fits: dict, levels: list[float], target: float) -> list[str]:
     """The failed checks (see the module docstring), after printing what was found."""
     failures = []
@@ -124,6 +140,12 @@ def main() -> int:
     )
     parser.add_argument("--jobs", type=int, default=1, help="training processes (1 thread each)")
     parser.add_argument("--ci", action="store_true", help="exit 1 unless every check passes")
+    parser.add_argument(
+        "--runs",
+        metavar="CSV",
+        help="check these rows instead of training (snakemake --cores 2 ladder_smoke writes "
+        "reports/ladders/smoke/runs.csv)",
+    )
     args = parser.parse_args()
     began = time.perf_counter()
     load_start = os.getloadavg()[0]
@@ -134,8 +156,6 @@ def main() -> int:
     except LlmplanError as err:
         print(f"smoke_ladder: error: {err}", file=sys.stderr)
         return 2
-    out = Path(args.out or f"reports/ladders/{name}-script")
-    out.mkdir(parents=True, exist_ok=True)
     configs = list(run_configs(ladder, spec).values())
     print(
         f"ladder {name}: {len(ladder.points)} points from {len(configs)} runs, "
@@ -143,20 +163,18 @@ def main() -> int:
         f"; load average {load_start:.1f}",
         flush=True,
     )
-    groups = balance(configs, args.jobs)
-    if len(groups) == 1:
-        tables = [train_group(groups[0], out / "runs-0.csv", "train")]
+    if args.runs:
+        out = Path(args.runs).parent
+        tables = [pd.read_csv(args.runs)]
     else:
-        with ProcessPoolExecutor(args.jobs) as pool:
-            futures = [
-                pool.submit(train_group, g, out / f"runs-{k}.csv", f"train {k}")
-                for k, g in enumerate(groups)
-            ]
-            tables = [f.result() for f in futures]
+        out = Path(args.out or f"reports/ladders/{name}-script")
+        out.mkdir(parents=True, exist_ok=True)
+        tables = train_all(configs, out, args.jobs)
     runs = pd.concat(tables).sort_values(["C", "N"]).reset_index(drop=True)
-    runs.to_csv(out / "runs.csv", index=False)
+    if not args.runs:
+        runs.to_csv(out / "runs.csv", index=False)
     trained = time.perf_counter() - began
-    valid = validate_runs(runs, source=str(out / "runs.csv"))
+    valid = validate_runs(runs, source=args.runs or str(out / "runs.csv"))
     fits = fit_objects(valid, approach="all", n_bootstrap=spec.fit_bootstrap, seed=spec.fit_seed,
                        budgets=(spec.target_flops,))  # fmt: skip
     failures = check(valid, fits, list(ladder.levels), spec.target_flops)
@@ -164,7 +182,7 @@ def main() -> int:
     print(
         f"smoke ladder {name}: {elapsed:.0f} s in all ({trained:.0f} s training, {args.jobs} "
         f"process(es)); load average {load_start:.1f} at the start, "
-        f"{os.getloadavg()[0]:.1f} at the end; rows in {out / 'runs.csv'}"
+        f"{os.getloadavg()[0]:.1f} at the end; rows in {args.runs or out / 'runs.csv'}"
     )
     for failure in failures:
         print(f"FAILED: {failure}")
