@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -17,9 +21,10 @@ TEST_CONFIG = (".test/config.yaml",)
 
 
 def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``snakemake --cores 2 --configfile .test/config.yaml ARGS`` in ``workdir``."""
+    """``snakemake --cores 2 ARGS --configfile .test/config.yaml`` in ``workdir`` (the config
+    last: ``--configfile`` would take targets after it for more config files)."""
     return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", *TEST_CONFIG, *args],
+        [sys.executable, "-m", "snakemake", "--cores", "2", *args, "--configfile", *TEST_CONFIG],
         cwd=workdir,
         capture_output=True,
         text=True,
@@ -43,6 +48,7 @@ def contract_paths(names: list[str]) -> list[str]:
     for name in names:
         paths += [f"reports/scenarios/{name}/plan.{ext}" for ext in ("json", "html", "pdf")]
     paths += [f"reports/fits/synthetic-isoflop/fit.{ext}" for ext in ("json", "html", "pdf")]
+    paths += [f"reports/fits/synthetic-isoflop/fit.zh.{ext}" for ext in ("html", "pdf")]
     return paths
 
 
@@ -72,3 +78,53 @@ def copy_repo(work: Path) -> None:
             shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, work / name)
+
+
+def report_digests(work: Path) -> dict[str, str]:
+    """SHA-256 of every report file (logs, last good copies and failure markers aside)."""
+    out = {}
+    for path in sorted((work / "reports").rglob("*")):
+        rel = path.relative_to(work).as_posix()
+        if path.is_file() and not rel.startswith("reports/logs/") and "/." not in rel:
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def start_snakemake(work: Path, *args: str) -> subprocess.Popen[str]:
+    """Snakemake in its own process group (to signal it whole), its output on a pipe."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *args, "--configfile", *TEST_CONFIG],
+        cwd=work,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def wait_for_job(proc: subprocess.Popen[str], rule: str, timeout: float = 300) -> list[str]:
+    """Read the run's output until a job of ``rule`` starts; the lines read."""
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    assert proc.stdout is not None
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            raise AssertionError("the run ended before a job of " + rule + ":\n" + "".join(lines))
+        lines.append(line)
+        if line.strip() in (f"rule {rule}:", f"localrule {rule}:"):
+            return lines
+    raise AssertionError(f"no job of {rule} started in {timeout} s")
+
+
+def kill_group(proc: subprocess.Popen[str], sig: signal.Signals) -> None:
+    """Send ``sig`` to the run and every job it started; wait for it."""
+    try:
+        os.killpg(proc.pid, sig)
+        proc.wait(timeout=180)  # Snakemake shuts down its jobs after a SIGINT
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import REPO
@@ -19,9 +21,10 @@ def test_check_all_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     n = len(list((REPO / "config/scenarios").glob("*.yaml")))
+    s = len(list((REPO / "config/sweeps").glob("*.yaml")))
     k = len(list((REPO / "config/ladders").glob("*.yaml")))
     assert out == (
-        f"ok: config/config.yaml, data/catalog, {n} scenarios in config/scenarios, "
+        f"ok: config/config.yaml, data/catalog, {n} scenarios in config/scenarios, {s} sweeps, "
         f"{k} ladders in config/ladders\n"
     )
 
@@ -45,3 +48,18 @@ def test_a_bad_scenario_file_exits_2_with_one_line(
     assert main(["check", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"llmplan: error: {bad}:3, entry 'bad', field 'budget.flops'")
+
+
+def test_check_reports_a_broken_sweep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """llmplan check reads the sweeps as the workflow does: a bad grid value is one line."""
+    sweeps = tmp_path / "sweeps"
+    sweeps.mkdir()
+    (sweeps / "bad.yaml").write_text(
+        "title: t\nbase:\n  budget: {flops: 1e22}\ngrid:\n  budget.flops: [1e22, -3]\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "config.yaml"
+    config.write_text(f"sweep_dir: {sweeps}\n", encoding="utf-8")
+    assert main(["check", "--config", str(config)]) != 0
+    err = capsys.readouterr().err
+    assert "bad.yaml" in err and "grid.budget.flops" in err and "Traceback" not in err

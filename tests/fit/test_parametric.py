@@ -6,12 +6,11 @@ import json
 
 import numpy as np
 import pytest
-from scipy.optimize import minimize
 
 from conftest import SHARED
 from llmplan.fit.objective import huber, objective, objective_gradient
 from llmplan.fit.parametric import fit_parametric
-from llmplan.fit.search import bootstrap_fits, fit_grid, hoffmann_grid
+from llmplan.fit.search import hoffmann_grid
 from llmplan.fit.synthetic import synthetic_isoflop
 from llmplan.io.runs_csv import EPOCH_COLUMNS, read_runs
 
@@ -131,17 +130,7 @@ def test_recovers_known_parameters_from_noisy_data_within_intervals():
         "n_points",
     ):
         assert key in doc
-    assert doc["n_starts"] == 4500 and doc["n_points"] == len(n)
-
-
-def test_bootstrap_is_seeded():
-    n, d, loss = _sweep(0.01)
-    best = fit_grid(n, d, loss).theta
-    one, _ = bootstrap_fits(n, d, loss, best, n_resamples=20, seed=5)
-    two, _ = bootstrap_fits(n, d, loss, best, n_resamples=20, seed=5)
-    three, _ = bootstrap_fits(n, d, loss, best, n_resamples=20, seed=6)
-    np.testing.assert_array_equal(one, two)
-    assert not np.array_equal(one, three)
+    assert doc["n_starts"] == 441 and doc["search"] == "profile" and doc["n_points"] == len(n)
 
 
 def test_allocation_uses_eq4_closed_form():
@@ -154,17 +143,6 @@ def test_allocation_uses_eq4_closed_form():
     n_opt = result.allocation[0].params
     along = [float(law.loss(k * n_opt, 1e23 / (6 * k * n_opt))) for k in (0.98, 1.0, 1.02)]
     assert along[1] < along[0] and along[1] < along[2]
-
-
-def _plain_loop(n, d, loss, starts):
-    """The exhaustive baseline: one L-BFGS-B per start, numerical gradients (Epoch's way)."""
-    x, y, lg = np.log(n), np.log(d), np.log(loss)
-
-    def f(t):
-        pred = np.logaddexp(np.logaddexp(t[0] - t[3] * x, t[1] - t[4] * y), t[2])
-        return huber(pred - lg, 1e-3).sum()
-
-    return min(minimize(f, s, method="L-BFGS-B").fun for s in starts)
 
 
 needs_epoch = pytest.mark.skipif(not EPOCH_CSV.exists(), reason="shared/data not present")
@@ -201,20 +179,6 @@ def test_epoch_refit_within_their_standard_errors(epoch_fit, epoch_runs):
     assert epoch_fit.B == pytest.approx(2143.86, rel=1e-3)
     assert epoch_fit.alpha == pytest.approx(0.34731, rel=1e-4)
     assert epoch_fit.beta == pytest.approx(0.36718, rel=1e-4)
-    assert epoch_fit.n_reached_best > 100
+    assert 1 <= epoch_fit.n_reached_best <= epoch_fit.n_followed < 40
     lo, hi = epoch_fit.intervals["alpha"].to_list()
     assert lo < 0.3478 < hi
-
-
-@needs_epoch
-def test_epoch_grid_fit_matches_plain_per_start_loop(epoch_runs, epoch_fit):
-    n, d, loss = (epoch_runs[k].to_numpy() for k in ("N", "D", "loss"))
-    grid = hoffmann_grid()
-    sample = grid[np.random.default_rng(0).choice(len(grid), 12, replace=False)]
-    # the sample's best must not beat the full fit, and the full fit reaches what a loop
-    # from the starts that reached the best reaches
-    reached = fit_grid(n, d, loss)
-    best_starts = grid[reached.final_objective <= reached.objective * (1 + 1e-6)][:3]
-    baseline = _plain_loop(n, d, loss, np.vstack([sample, best_starts]))
-    assert epoch_fit.objective <= baseline * (1 + 1e-9)
-    assert baseline == pytest.approx(epoch_fit.objective, rel=1e-6)

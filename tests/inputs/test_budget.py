@@ -51,7 +51,7 @@ def test_gpu_hours_form_defaults_mfu_with_a_note():
     b = resolve({"hardware": "h100-sxm", "gpu_hours": "1.3M"})
     assert b.flops == pytest.approx(1.3e6 * 3600 * 989.4e12 * 0.40, rel=1e-12)
     assert b.mfu == 0.40
-    assert any("MFU not stated" in n for n in b.notes)
+    assert any(n["code"] == "budget.mfu_assumed" for n in b.notes)
 
 
 def test_usd_form():

@@ -23,7 +23,13 @@ def test_closure_follows_imports_and_leaves_out_unrelated_stages() -> None:
 
 def test_template_closure_follows_extends_and_includes() -> None:
     found = {p.name for p in template_closure(["plan.html.j2"], REPO / "workflow/templates")}
-    assert found == {"plan.html.j2", "base.html.j2", "style.css.j2"}
+    assert found == {
+        "plan.html.j2",
+        "base.html.j2",
+        "style.css.j2",
+        "architecture.html.j2",
+        "training_run.html.j2",
+    }
 
 
 def test_code_versions_differ_between_steps_and_are_stable() -> None:

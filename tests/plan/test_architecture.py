@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from shipped_plans import plan_of
 
 from conftest import REPO
 from llmplan.arch.counts import param_counts
 from llmplan.arch.shape import ModelShape
 from llmplan.inputs.catalog import load_catalog
-from llmplan.inputs.scenario import load_scenario
-from llmplan.inputs.settings import defaults
-from llmplan.io.jsonio import dumps
 from llmplan.plan.architecture import arch_headline
-from llmplan.plan.build import build_plan
 from llmplan.report.render import environment
 
 CATALOG = load_catalog(REPO / "data" / "catalog")
-
-
-def plan_of(name: str) -> dict:
-    scenario = load_scenario(REPO / f"config/scenarios/{name}.yaml", hardware=CATALOG.hardware)
-    plan = build_plan(
-        scenario,
-        CATALOG,
-        provenance={},
-        inference_loss_tolerance=defaults().inference_loss_tolerance,
-    )
-    return json.loads(dumps(plan))
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ from llmplan.steps.index import write_index
 from llmplan.steps.plan import write_plan
 
 CONFIG = yaml.safe_load((REPO / "config/config.yaml").read_text())
+CONFIG["report"]["languages"] = ["en"]  # one index.html
 SETTINGS = defaults()
 
 #: Every budget form, on H100s at $2.50/h where hardware is given.

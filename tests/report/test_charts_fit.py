@@ -20,10 +20,10 @@ LAW = dict(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
 
 def test_extrapolation_exact_on_noiseless_data_and_charts_render():
     runs = synthetic_isoflop(LAW, [1e18, 1e19, 1e20, 1e21], 7, noise_sd=0.0, seed=0, span_dex=1.6)
-    check = extrapolation_check(runs, n_follow=200)
+    check = extrapolation_check(runs, n_bootstrap=0)
     assert check.held_out_flops == 1e21 and check.n_test == 7
     assert np.abs(check.relative_errors).max() < 1e-4
-    result = fit_parametric(runs["N"], runs["D"], runs["loss"], n_bootstrap=0, n_follow=200)
+    result = fit_parametric(runs["N"], runs["D"], runs["loss"], n_bootstrap=0)
     for svg in (
         iso_loss_svg(result.law(), runs),
         iso_loss_svg(result.law(), runs, x_axis="D"),

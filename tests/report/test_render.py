@@ -22,6 +22,7 @@ from llmplan.steps.plan import write_plan
 from llmplan.steps.scenario_report import write_scenario_report
 out = sys.argv[1]
 cfg = yaml.safe_load(open("config/config.yaml"))
+cfg["report"]["languages"] = ["en"]
 write_catalog("data/catalog", f"{out}/catalog.json", config=cfg)
 write_plan(sys.argv[2], f"{out}/catalog.json", f"{out}/plan.json", config=cfg)
 write_scenario_report(f"{out}/plan.json", f"{out}/plan.html", f"{out}/plan.pdf", config=cfg)

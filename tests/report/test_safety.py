@@ -93,11 +93,17 @@ def test_hostile_title_is_escaped_in_html_and_the_pdf_fetches_nothing(
     shutil.copytree(REPO / "data/catalog", tmp_path / "catalog")
     write_catalog(tmp_path / "catalog", tmp_path / "catalog.json", config=config)
     write_plan(scenario, tmp_path / "catalog.json", tmp_path / "plan.json", config=config)
+    config["report"]["languages"] = ["en", "zh"]
     write_scenario_report(
-        tmp_path / "plan.json", tmp_path / "plan.html", tmp_path / "plan.pdf", config=config
+        tmp_path / "plan.json",
+        [tmp_path / "plan.html", tmp_path / "plan.zh.html"],
+        [tmp_path / "plan.pdf", tmp_path / "plan.zh.pdf"],
+        config=config,
     )
     html = (tmp_path / "plan.html").read_text()
     assert HOSTILE_TITLE not in html and "<script>" not in html
+    zh = (tmp_path / "plan.zh.html").read_text()
+    assert HOSTILE_TITLE not in zh and "<script>" not in zh
     assert "&lt;img src=" in html and "&lt;script&gt;" in html
     assert [u for u in fetched if not u.startswith("data:")] == []
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "plan.pdf").pages)

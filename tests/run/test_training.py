@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import json
 
 import pytest
 from markupsafe import Markup
+from shipped_plans import plan_of
 
 from conftest import REPO
 from llmplan.arch.shape import ModelShape
 from llmplan.inputs.catalog import load_catalog
-from llmplan.inputs.scenario import load_scenario, parse_scenario
+from llmplan.inputs.scenario import parse_scenario
 from llmplan.inputs.settings import defaults
 from llmplan.io.jsonio import dumps
 from llmplan.plan.build import build_plan
@@ -25,16 +25,6 @@ REQUIRED = (
     "feasible", "why", "layout", "memory_gb_per_gpu", "mfu", "days", "global_batch_tokens",
     "peak_learning_rate", "shape", "schedule", "calendar", "usd",
 )  # fmt: skip
-
-
-@functools.cache
-def _plan_json(name: str) -> str:
-    scenario = load_scenario(REPO / f"config/scenarios/{name}.yaml", hardware=CATALOG.hardware)
-    return dumps(build_plan(scenario, CATALOG, provenance={}, inference_loss_tolerance=TOLERANCE))
-
-
-def plan_of(name: str) -> dict:
-    return json.loads(_plan_json(name))
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +75,7 @@ def test_mfu_auto_plans_with_the_calibrated_mfu():
     # cycle) a lower one: never more compute than the layout delivers
     assert 0.85 * run["mfu"] <= budget["mfu"] <= run["mfu"] + 0.005
     assert budget["flops"] == pytest.approx(512 * 20 * 86400 * 989.4e12 * budget["mfu"], rel=1e-9)
-    assert any(n.startswith("MFU auto:") for n in budget["notes"])
+    assert any(n["text"].startswith("MFU auto:") for n in budget["notes"])
 
 
 @pytest.mark.parametrize("name", ["startup-64xh100", "gopher-chinchilla"])

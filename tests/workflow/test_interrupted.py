@@ -1,7 +1,8 @@
 """Interrupted runs: kill the workflow while it renders, rerun, and every output is whole.
 
-Each test starts from a copy of the shared small build with its planning reports deleted, so
-only those are rebuilt. Outputs are written atomically (``llmplan.io.jsonio.write_atomic``: a temporary file, then a rename), so a
+Each test starts from a copy of the shared small build with its planning reports deleted (and
+their last good copies, so that nothing can be restored), so only those are rebuilt. Outputs are
+written atomically (``llmplan.io.jsonio.write_atomic``: a temporary file, then a rename), so a
 killed job leaves either the old file or none, never half a PDF. What a kill can leave behind is
 Snakemake's own bookkeeping: its lock on the working directory and its "incomplete" marks on the
 killed jobs' outputs. ``profiles/default`` (read by every ``snakemake`` run in the
@@ -13,21 +14,20 @@ README's Troubleshooting section say.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from workflow_support import (
-    TEST_CONFIG,
     assert_valid_pdf,
     contract_paths,
+    kill_group,
     scenario_names,
     snakemake,
+    start_snakemake,
+    wait_for_job,
 )
 
 pytestmark = pytest.mark.slow
@@ -35,32 +35,12 @@ pytestmark = pytest.mark.slow
 
 def _kill_while_rendering(work: Path, sig: signal.Signals) -> None:
     """Start the workflow and send ``sig`` to its process group while a report is rendering:
-    once a plan.html exists (it is written before its PDF) and before every plan.pdf does."""
+    half a second after the first scenario_report job starts (a render takes seconds)."""
     names = scenario_names(work)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", *TEST_CONFIG],
-        cwd=work,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            pages = list((work / "reports/scenarios").glob("*/plan.html"))
-            pdfs = list((work / "reports/scenarios").glob("*/plan.pdf"))
-            if pages and len(pdfs) < len(names):
-                break
-            assert proc.poll() is None, "the workflow finished before it could be interrupted"
-            time.sleep(0.05)
-        else:
-            pytest.fail("no plan.html appeared in time")
-        os.killpg(proc.pid, sig)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    proc = start_snakemake(work)
+    wait_for_job(proc, "scenario_report")
+    time.sleep(0.5)
+    kill_group(proc, sig)
     pdfs = list((work / "reports/scenarios").glob("*/plan.pdf"))
     assert len(pdfs) < len(names), "the kill came too late to test anything"
 
@@ -86,8 +66,9 @@ def test_rerun_after_a_kill_mid_render_completes_every_output(
     work = tmp_path / "work"
     shutil.copytree(built_once, work, symlinks=True)
     for path in (work / "reports/scenarios").glob("*/plan.*"):
-        if path.suffix in (".html", ".pdf"):
+        if path.suffix in (".html", ".pdf"):  # and their last good copies: nothing to restore
             path.unlink()
+            (path.parent / ".last-good" / path.name).unlink()
     _kill_while_rendering(work, sig)
     if sig == signal.SIGKILL:
         # a hard kill leaves Snakemake's lock behind; Snakemake says so and names the remedy,

@@ -8,9 +8,11 @@ scenario); a broken scenario or config stops the run with one clear message and 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from workflow_support import (
     assert_valid_pdf,
     contract_paths,
@@ -59,6 +61,25 @@ def test_cold_run_builds_every_contract_output(built: Path) -> None:
     assert log.startswith("llmplan step llmplan.steps.plan.write_plan") and log.endswith("ok\n")
 
 
+def test_the_chinese_fit_report_embeds_a_cjk_font_and_reads_as_chinese(built: Path) -> None:
+    """report.languages (config/config.yaml: en, zh) gives fit.zh.html/.pdf beside fit.html/.pdf,
+    printed in the CJK font, its text extractable as Chinese; the Chinese index links it."""
+    folder = built / "reports/fits/synthetic-isoflop"
+    assert "合成数据" in (folder / "fit.zh.html").read_text()
+    reader = PdfReader(folder / "fit.zh.pdf")
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("CJK" in name for name in fonts), fonts
+    first = reader.pages[0].extract_text()
+    assert "缩放定律拟合" in first and "方法 3 拟合得到" in first
+    assert len(re.findall(r"[\u4e00-\u9fff]", first)) > 100
+    assert "fits/synthetic-isoflop/fit.zh.pdf" in (built / "reports/index.zh.html").read_text()
+    assert "fits/synthetic-isoflop/fit.pdf" in (built / "reports/index.html").read_text()
+
+
 def test_rerun_with_nothing_changed_runs_no_job(built: Path) -> None:
     result = snakemake(built)
     assert result.returncode == 0
@@ -79,7 +100,15 @@ def test_report_author_reruns_reports_only(built: Path) -> None:
         jobs = dry_run(built)
     finally:
         config.write_text(good)
-    assert jobs.keys() <= {"all", "scenario_report", "catalog_report", "fit_report", "index"}
+    assert jobs.keys() <= {
+        "all",
+        "scenario_report",
+        "catalog_report",
+        "fit_report",
+        "index",
+        "sweep_report",
+        "sweep_points",
+    }
     assert jobs["scenario_report"] == 2 and "catalog" not in jobs and "fit" not in jobs
 
 
@@ -90,7 +119,8 @@ def test_comment_in_plan_template_reruns_only_plan_reports(built: Path) -> None:
         jobs = dry_run(built)
     finally:
         template.write_text(good)
-    assert jobs == {"all": 1, "scenario_report": 2}
+    # the sweep's frontier points get planning reports from the same template
+    assert jobs == {"all": 1, "scenario_report": 2, "sweep_points": 1}
 
 
 def test_editing_one_scenario_reruns_only_its_jobs_and_the_index(built: Path) -> None:

@@ -10,6 +10,7 @@ rule catalog:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.catalog"),
+        failed=previous_failure("catalog"),
         settings=SETTINGS["catalog"],
         catalog_dir=get_catalog_dir,
     script:

@@ -6,14 +6,16 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from llmplan.core.errors import LlmplanError
+from llmplan.core.errors import LlmplanError, error_lines
 from llmplan.ladder.document import run_configs
 from llmplan.ladder.spec import check_ladders, read_ladder, scenario_of
 from llmplan.steps.ladder import design_from_files
 from llmplan.inputs.settings import Settings, section
+from llmplan.io.keep import failure_marker, job_key
 from llmplan.report.fonts import require_fonts
 from llmplan.io.provenance import code_version, template_closure
 from llmplan.plan.check import check_inputs
+from llmplan.sweep.spec import check_sweeps
 
 SCENARIO_DIR = config["scenario_dir"]
 CATALOG_DIR = "data/catalog"
@@ -21,15 +23,22 @@ CATALOG_DIR = "data/catalog"
 try:
     SCENARIO_LAWS = check_inputs(SCENARIO_DIR, CATALOG_DIR, config)
 except LlmplanError as err:
-    sys.exit(f"llmplan: error: {err}")
+    sys.exit("\n".join(error_lines(err)))
 SCENARIOS = list(SCENARIO_LAWS)
+# Sweeps (config/sweeps/<name>.yaml): checked like scenarios; each is planned in a few shards.
+SWEEP_DIR = config["sweep_dir"]
+try:
+    SWEEP_PLANS = check_sweeps(SWEEP_DIR, CATALOG_DIR, config)
+except LlmplanError as err:
+    sys.exit("\n".join(error_lines(err)))
+SWEEPS = list(SWEEP_PLANS)
 # Report languages: English always, then the others of report.languages (plan.zh.html, ...).
 LANGUAGES = Settings.from_config(config).languages
 SUFFIXES = ["" if code == "en" else f".{code}" for code in LANGUAGES]
 try:
     require_fonts(LANGUAGES)
 except LlmplanError as err:
-    sys.exit(f"llmplan: error: {err}")
+    sys.exit("\n".join(error_lines(err)))
 FITS = sorted(config["fits"])
 CATALOG_FILES = sorted(str(p) for p in Path(CATALOG_DIR).glob("*.yaml"))
 
@@ -44,6 +53,17 @@ def step_code(*modules):
     Rules take it as a param, so editing a chart reruns only the reports that draw it.
     """
     return code_version(["llmplan.steps.runner", *modules])
+
+
+def previous_failure(rule):
+    """A param of ``rule``: its job's failure marker (llmplan.io.keep), a new value after each
+    failed attempt, so that the next run retries the job rather than take its kept outputs for
+    the attempt's results."""
+
+    def get_previous_failure(wildcards):
+        return failure_marker(job_key(rule, wildcards))
+
+    return get_previous_failure
 
 
 def get_template_dir(wildcards, input):
@@ -67,6 +87,18 @@ SETTINGS = {
             "tokens_per_param",
             "assumptions",
             "inference_loss_tolerance",
+        ),
+        "fits": {name: {} for name in FITS},
+    },
+    "sweep": {
+        **section(
+            config,
+            "laws",
+            "primary_law",
+            "tokens_per_param",
+            "assumptions",
+            "inference_loss_tolerance",
+            "sweeps",
         ),
         "fits": {name: {} for name in FITS},
     },
@@ -122,6 +154,42 @@ def get_fit_jsons(wildcards):
     return expand("reports/fits/{dataset}/fit.json", dataset=FITS)
 
 
+def get_sweep_file(wildcards):
+    return f"{SWEEP_DIR}/{wildcards.sweep}.yaml"
+
+
+def get_sweep_shard_count(wildcards):
+    """How many jobs plan a sweep (sweeps.points_per_shard, sweeps.max_shards)."""
+    return SWEEP_PLANS[wildcards.sweep].shards
+
+
+def get_sweep_shards(wildcards):
+    return expand(
+        "reports/sweeps/{sweep}/shards/{shard}.csv",
+        sweep=wildcards.sweep,
+        shard=range(SWEEP_PLANS[wildcards.sweep].shards),
+    )
+
+
+def get_sweep_fits(wildcards):
+    """fit.json of every fit:<dataset> law a sweep's points use."""
+    return [
+        f"reports/fits/{law.removeprefix('fit:')}/fit.json"
+        for law in SWEEP_PLANS[wildcards.sweep].laws
+        if law.startswith("fit:")
+    ]
+
+
+def get_sweep_jsons(wildcards):
+    return expand("reports/sweeps/{sweep}/sweep.json", sweep=SWEEPS)
+
+
+# sweeps whose file asks for the planning reports of its frontier points (point_reports: frontier)
+POINT_REPORT_SWEEPS = [
+    name for name, p in SWEEP_PLANS.items() if p.point_reports == "frontier"
+]
+
+
 # Scaling ladders (config/ladders/<name>.yaml): named targets ladder_<name>, never part of
 # `rule all`. Each file is checked here; a ladder is designed only when one of its targets is
 # asked for (designed_ladder), which gives every ladder_train job its own run config as a param.
@@ -129,7 +197,7 @@ LADDER_DIR = "config/ladders"
 try:
     LADDERS = check_ladders(LADDER_DIR, fits=FITS)
 except LlmplanError as err:
-    sys.exit(f"llmplan: error: {err}")
+    sys.exit("\n".join(error_lines(err)))
 SETTINGS["ladder"] = section(config, "primary_law")
 
 
@@ -159,7 +227,7 @@ def designed_ladder(ladder):
             scenario_path=scenario[0] if scenario else None,
         )
     except LlmplanError as err:
-        sys.exit(f"llmplan: error: {err}")
+        sys.exit("\n".join(error_lines(err)))
     configs = {c.run: c.to_dict() for c in run_configs(design, spec).values()}
     return spec, configs
 

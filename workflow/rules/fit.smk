@@ -8,6 +8,7 @@ rule synthetic_runs:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.synthetic_runs"),
+        failed=previous_failure("synthetic_runs"),
         spec=get_synthetic_spec,
     script:
         "../scripts/synthetic_runs.py"
@@ -25,26 +26,28 @@ rule fit:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.fit"),
+        failed=previous_failure("fit"),
         spec=get_fit_spec,
     script:
         "../scripts/fit.py"
 
 
 rule fit_report:
-    """HTML and PDF report of one fit."""
+    """HTML and PDF report of one fit, in every report language."""
     input:
         fit="reports/fits/{dataset}/fit.json",
         runs=get_runs_csv,
         templates=templates("fit.html.j2"),
     output:
-        html="reports/fits/{dataset}/fit.html",
-        pdf="reports/fits/{dataset}/fit.pdf",
+        html=expand("reports/fits/{{dataset}}/fit{suffix}.html", suffix=SUFFIXES),
+        pdf=expand("reports/fits/{{dataset}}/fit{suffix}.pdf", suffix=SUFFIXES),
     log:
         "reports/logs/fit/{dataset}.report.log",
     conda:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.fit_report"),
+        failed=previous_failure("fit_report"),
         template_dir=get_template_dir,
         spec=get_fit_spec,
         settings=SETTINGS["report"],

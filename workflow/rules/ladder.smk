@@ -18,6 +18,7 @@ rule ladder_design:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.ladder"),
+        failed=previous_failure("ladder_design"),
         settings=SETTINGS["ladder"],
         catalog_dir=get_catalog_dir,
     script:
@@ -40,6 +41,7 @@ rule ladder_train:
         gpu=0,
     params:
         code=step_code("llmplan.steps.ladder_train", "llmplan.train.session"),
+        failed=previous_failure("ladder_train"),
         config=get_run_config,
     script:
         "../scripts/ladder_train.py"
@@ -57,6 +59,7 @@ rule ladder_runs:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.ladder_runs"),
+        failed=previous_failure("ladder_runs"),
     script:
         "../scripts/ladder_runs.py"
 
@@ -76,6 +79,7 @@ rule ladder_plan:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.ladder_plan"),
+        failed=previous_failure("ladder_plan"),
         settings=SETTINGS["plan"],
     script:
         "../scripts/ladder_plan.py"

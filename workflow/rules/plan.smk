@@ -12,6 +12,7 @@ rule plan:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.plan"),
+        failed=previous_failure("plan"),
         settings=SETTINGS["plan"],
     script:
         "../scripts/plan.py"

@@ -12,6 +12,7 @@ rule scenario_report:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.scenario_report"),
+        failed=previous_failure("scenario_report"),
         template_dir=get_template_dir,
         settings=SETTINGS["report"],
     script:
@@ -32,6 +33,7 @@ rule catalog_report:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.catalog_report"),
+        failed=previous_failure("catalog_report"),
         template_dir=get_template_dir,
         settings=SETTINGS["catalog_report"],
     script:
@@ -43,6 +45,7 @@ rule index:
     input:
         plans=get_plan_jsons,
         fits=get_fit_jsons,
+        sweeps=get_sweep_jsons,
         catalog="reports/catalog/catalog.json",
         templates=templates("index.html.j2"),
     output:
@@ -53,6 +56,7 @@ rule index:
         "../envs/llmplan.yaml"
     params:
         code=step_code("llmplan.steps.index"),
+        failed=previous_failure("index"),
         template_dir=get_template_dir,
         settings=SETTINGS["report"],
     script:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 try:
-    from llmplan.core.errors import LlmplanError
+    from llmplan.core.errors import ErrorCollector, LlmplanError, error_lines
     from llmplan.plan.check import check_config
 except ImportError as err:
     sys.exit(
@@ -14,9 +14,12 @@ except ImportError as err:
         "run `pip install -e .` in the repository (README, Quick start)."
     )
 
-try:
-    for _configfile in ["config/config.yaml", *workflow.overwrite_configfiles]:
-        if Path(_configfile).exists():
+_errors = ErrorCollector()
+for _configfile in ["config/config.yaml", *workflow.overwrite_configfiles]:
+    if _configfile != "config/config.yaml" or Path(_configfile).exists():
+        with _errors.checking():
             check_config(_configfile)
+try:
+    _errors.raise_if_any()
 except LlmplanError as err:
-    sys.exit(f"llmplan: error: {err}")
+    sys.exit("\n".join(error_lines(err)))

@@ -1,10 +1,9 @@
 """Snakemake script of rule fit_report: see llmplan.steps.fit_report."""
 
-from llmplan.steps.fit_report import write_fit_report
-from llmplan.steps.runner import run_step
+from llmplan.steps.runner import job_options, run_step
 
 run_step(
-    write_fit_report,
+    "llmplan.steps.fit_report.write_fit_report",
     snakemake.input.fit,
     snakemake.input.runs,
     snakemake.output.html,
@@ -13,5 +12,5 @@ run_step(
     spec=snakemake.params.spec,
     config=snakemake.params.settings,
     template_dir=snakemake.params.template_dir,
-    log=snakemake.log[0],
+    **job_options(snakemake),
 )

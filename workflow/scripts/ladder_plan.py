@@ -1,10 +1,9 @@
 """Snakemake script of rule ladder_plan: see llmplan.steps.ladder_plan."""
 
-from llmplan.steps.ladder_plan import write_ladder_plan
-from llmplan.steps.runner import run_step
+from llmplan.steps.runner import job_options, run_step
 
 run_step(
-    write_ladder_plan,
+    "llmplan.steps.ladder_plan.write_ladder_plan",
     snakemake.input.ladder,
     snakemake.input.catalog,
     snakemake.input.fit,
@@ -12,5 +11,5 @@ run_step(
     name=snakemake.wildcards.ladder,
     config=snakemake.params.settings,
     scenario_path=snakemake.input.scenario[0] if snakemake.input.scenario else None,
-    log=snakemake.log[0],
+    **job_options(snakemake),
 )

@@ -1,6 +1,10 @@
 """Snakemake script of rule ladder_runs: see llmplan.steps.ladder_runs."""
 
-from llmplan.steps.ladder_runs import write_ladder_runs
-from llmplan.steps.runner import run_step
+from llmplan.steps.runner import job_options, run_step
 
-run_step(write_ladder_runs, snakemake.input.rows, snakemake.output.csv, log=snakemake.log[0])
+run_step(
+    "llmplan.steps.ladder_runs.write_ladder_runs",
+    snakemake.input.rows,
+    snakemake.output.csv,
+    **job_options(snakemake),
+)

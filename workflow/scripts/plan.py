@@ -2,15 +2,14 @@
 
 from pathlib import Path
 
-from llmplan.steps.plan import write_plan
-from llmplan.steps.runner import run_step
+from llmplan.steps.runner import job_options, run_step
 
 run_step(
-    write_plan,
+    "llmplan.steps.plan.write_plan",
     snakemake.input.scenario,
     snakemake.input.catalog,
     snakemake.output.json,
     config=snakemake.params.settings,
     fit_jsons={Path(path).parent.name: path for path in snakemake.input.fits},
-    log=snakemake.log[0],
+    **job_options(snakemake),
 )

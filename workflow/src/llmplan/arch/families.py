@@ -64,6 +64,7 @@ import numpy as np
 from llmplan.arch.counts import count_from_dims, param_counts
 from llmplan.arch.flops import attention_flops, six_n
 from llmplan.arch.shape import ModelShape
+from llmplan.core.messages import MESSAGES
 
 FAMILIES: Final = ("llama", "gpt3", "moe")
 Basis = Literal["total", "active"]
@@ -83,11 +84,8 @@ FFN_DIM_MULTIPLIER: Final = 1.3
 KV_HEADS: Final = 8
 HEAD_MULTIPLE: Final = 4
 
-FAMILY_TEXT: Final = {
-    "llama": "Llama-style decoder (GQA, SwiGLU, RMSNorm, RoPE, untied embeddings)",
-    "gpt3": "GPT-3-style decoder (multi-head attention, GELU, LayerNorm, learned positions, tied)",
-    "moe": "Mixtral-style MoE decoder (GQA, SwiGLU experts, RMSNorm, RoPE, untied embeddings)",
-}
+#: What each family is (the messages ``arch.family.<family>``, :mod:`llmplan.core.messages_arch`).
+FAMILY_TEXT: Final = {f: MESSAGES[f"arch.family.{f}"] for f in ("llama", "gpt3", "moe")}
 
 
 @dataclass(frozen=True, kw_only=True)

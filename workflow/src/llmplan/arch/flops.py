@@ -36,22 +36,13 @@ from typing import Any, Final, Literal
 from llmplan.arch.counts import param_counts
 from llmplan.arch.shape import ModelShape
 from llmplan.core.compute import FLOPS_PER_PARAM_TOKEN
+from llmplan.core.messages import MESSAGES
 
 Convention = Literal["6n", "kaplan", "palm", "palm-causal"]
 #: The conventions :func:`flops_per_token` knows, in the order reports list them.
 CONVENTIONS: Final = ("6n", "kaplan", "palm", "palm-causal")
-#: What each convention counts, for reports.
-CONVENTION_TEXT: Final = {
-    "6n": "6 N, N all (active) parameters, no attention term (Kaplan et al. 2020, eq. 2.1)",
-    "kaplan": (
-        "6 N + 6 n_layer n_ctx d_attn, N non-embedding (Kaplan et al. 2020, Table 1, x3 for "
-        "the backward pass)"
-    ),
-    "palm": "6 N + 12 L H Q T, N all (active) parameters (PaLM, Chowdhery et al. 2022, App. B)",
-    "palm-causal": (
-        "6 N + 6 L H Q T: PaLM App. B with the attention term halved for the causal mask"
-    ),
-}
+#: What each convention counts, for reports (the messages ``arch.convention.<convention>``).
+CONVENTION_TEXT: Final = {c: MESSAGES[f"arch.convention.{c}"] for c in CONVENTIONS}
 
 
 def six_n(params: Any) -> Any:

@@ -12,9 +12,10 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from llmplan import __version__
-from llmplan.core.errors import LlmplanError
+from llmplan.core.errors import InputError, LlmplanError, Where, error_lines
 
 #: Modules that provide subcommands, in the order ``--help`` lists them.
 SUBCOMMAND_MODULES: tuple[str, ...] = (
@@ -28,11 +29,28 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "llmplan.cli.arch",
     "llmplan.cli.ladder",
     "llmplan.cli.train",
+    "llmplan.cli.sweep",
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose mistakes are :class:`InputError` (one line, exit 2), not argparse's
+    usage block."""
+
+    def error(self, message: str) -> NoReturn:  # type: ignore[override]
+        field = None
+        if message.startswith("argument "):
+            field, _, message = message.removeprefix("argument ").partition(": ")
+            field = field.split("/")[-1]
+        raise InputError(
+            Where("command line", field=field),
+            message,
+            expected=f"see `{self.prog} --help`",
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="llmplan",
         description=(
             "Plan compute-optimal training of large language models: budgets, allocations under "
@@ -41,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"llmplan {__version__}")
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     for name in SUBCOMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
@@ -49,14 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if not hasattr(args, "func"):
-        parser.print_help()
-        return 0
     try:
+        args = parser.parse_args(argv)
+        if not hasattr(args, "func"):
+            parser.print_help()
+            return 0
         return int(args.func(args) or 0)
     except LlmplanError as err:
-        print(f"llmplan: error: {err}", file=sys.stderr)
+        print("\n".join(error_lines(err)), file=sys.stderr)
         return 2
     except BrokenPipeError:  # `llmplan catalog --json | head`
         return 0

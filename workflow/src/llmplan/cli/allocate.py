@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
-from llmplan.cli.common import DEFAULT_CATALOG, load_fits
+from llmplan.cli.common import DEFAULT_CATALOG, add_lang_argument, load_fits, text_language
 from llmplan.core.errors import InputError, Where
 from llmplan.core.intervals import INTERVAL_SHORT
-from llmplan.core.units import format_si, parse_quantity
+from llmplan.core.messages import N_
+from llmplan.core.units import parse_quantity
+from llmplan.inputs.bounds import TOKENS_PER_PARAM_RANGE
 from llmplan.inputs.budget import resolve_budget
 from llmplan.inputs.catalog import load_catalog
 from llmplan.inputs.constraints import CONSTRAINT_KEYS, parse_constraints
@@ -25,6 +28,7 @@ from llmplan.laws.base import Law
 from llmplan.laws.registry import LOSS_COMPARABILITY_NOTE, all_laws, canonical_id, get_law
 from llmplan.plan.build import plan_budget
 from llmplan.plan.check import load_settings
+from llmplan.report.i18n import Language
 
 # flag destination -> budget key of the scenario contract
 _BUDGET_FLAGS = {
@@ -102,6 +106,7 @@ def register(subparsers: Any) -> None:
         help="print JSON: the recommendation at the top level (every constraint applied), the "
         "law's own optimum under 'unconstrained', every law under 'laws'",
     )
+    add_lang_argument(p)
     p.set_defaults(func=run_allocate)
 
 
@@ -120,6 +125,7 @@ _FLAG_OF = {
     **{f"constraints.{key}": "--" + key.replace("_", "-") for key in CONSTRAINT_KEYS},
     "budget": "budget flags",
     "law": "--law",
+    "fit": "--fit",
 }
 
 
@@ -170,7 +176,7 @@ def _run_allocate(args: argparse.Namespace) -> int:
         }
         sys.stdout.write(dumps(doc))
     else:
-        print(_report(budget, rec, result))
+        print(_report(budget, rec, result, text_language(args)))
     return 0
 
 
@@ -179,7 +185,14 @@ def _from_flags(
 ) -> tuple[Any, list[Law], Law, Any]:
     ratio = settings.tokens_per_param
     if args.tokens_per_param is not None:
-        ratio = parse_quantity(args.tokens_per_param, where.at("--tokens-per-param"), kind="number")
+        low, high = TOKENS_PER_PARAM_RANGE
+        ratio = parse_quantity(
+            args.tokens_per_param,
+            where.at("--tokens-per-param"),
+            kind="number",
+            at_least=low,
+            at_most=high,
+        )
     spec = _budget_spec(args)
     if args.soft_budget:
         spec["soft"] = True
@@ -228,66 +241,138 @@ def _from_scenario(
     return scenario.budget, laws, primary, scenario.constraints, exact_per_token(scenario)
 
 
+#: The text output's sentences (``--lang`` picks their translation).
+TEXT: Final = {
+    "budget": N_("Budget: {flops} FLOPs = {pf_days} PF/s-days"),
+    "budget_days": N_("{days} days on {count} × {hardware}"),
+    "recommendation": N_(
+        "Recommendation ({law}): {params} parameters on {tokens} tokens ({ratio} per parameter)"
+    ),
+    "days": N_("{days} days"),
+    "loss": N_("loss {value}"),
+    "interval": N_("best size ({interval}): {low} to {high}"),
+    "why": N_("why: {why}"),
+    "alternative": N_(
+        "alternative past the budget (Sardana et al. 2023): {params} parameters on {tokens} "
+        "tokens, {extra} compute"
+    ),
+    "risk": N_("risk: {text}"),
+    "every_law": N_("Every law, before constraints:"),
+    "law": N_("law"),
+    "params": N_("params"),
+    "tokens": N_("tokens"),
+    "beyond": N_("beyond fit"),
+    "n_interval": N_("N interval"),
+    "warnings": N_("Warnings:"),
+}
+
+
+def _say(lang: Language, key: str, **args: Any) -> str:
+    return lang.gettext(TEXT[key]).format(**args)
+
+
+def _report(budget: Any, rec: dict[str, Any], result: dict[str, Any], lang: Language) -> str:
+    si, fmt = lang.si, lang.formats
+    head = _say(lang, "budget", flops=f"{budget.flops:.3g}", pf_days=f"{budget.pf_days:.4g}")
+    extras = []
+    if budget.days is not None:
+        extras.append(
+            _say(
+                lang,
+                "budget_days",
+                days=f"{budget.days:.3g}",
+                count=f"{budget.count:,.0f}",
+                hardware=budget.hardware.id,
+            )
+        )
+    if budget.usd is not None:
+        extras.append(fmt["usd"](budget.usd))
+    lines = [lang.comma.join([head, *extras]), ""]
+    lines.append(
+        _say(
+            lang,
+            "recommendation",
+            law=rec["law"],
+            params=si(rec["params"]),
+            tokens=si(rec["tokens"]),
+            ratio=f"{rec['tokens_per_param']:.3g}",
+        )
+    )
+    facts = [f"{rec['train_flops']:.3g} FLOPs"]
+    if rec["days"] is not None:
+        facts.append(_say(lang, "days", days=f"{rec['days']:.3g}"))
+    if rec["usd"] is not None:
+        facts.append(fmt["usd"](rec["usd"]))
+    if rec["loss"] is not None:
+        loss = f"{rec['loss']:.3f}"
+        if rec["loss_interval"]:
+            loss += f" [{rec['loss_interval'][0]:.3f}, {rec['loss_interval'][1]:.3f}]"
+        facts.append(_say(lang, "loss", value=loss))
+    lines.append("  " + lang.comma.join(facts))
+    if rec["params_interval"]:
+        lo, hi = rec["params_interval"]
+        lines.append(
+            "  " + _say(lang, "interval", interval=INTERVAL_SHORT, low=si(lo), high=si(hi))
+        )
+    why = lang.join(lang.message(item) for item in rec["basis"])
+    lines.append("  " + _say(lang, "why", why=why))
+    for alt in rec["alternatives"]:
+        extra = fmt["signed_pct"](alt["extra_fraction"])
+        lines.append(
+            "  "
+            + _say(
+                lang,
+                "alternative",
+                params=si(alt["params"]),
+                tokens=si(alt["tokens"]),
+                extra=extra,
+            )
+        )
+    for risk in rec["risks"]:
+        lines.append("  " + _say(lang, "risk", text=lang.message(risk)))
+    lines += ["", _table(result["allocations"], lang)]
+    return "\n".join(lines)
+
+
 def _fmt_interval(values: list[float] | None, fmt: Any) -> str:
     return "" if values is None else f"[{fmt(values[0])}, {fmt(values[1])}]"
 
 
-def _report(budget: Any, rec: dict[str, Any], result: dict[str, Any]) -> str:
-    lines = [f"Budget: {budget.flops:.3g} FLOPs = {budget.pf_days:.4g} PF/s-days"]
-    if budget.days is not None:
-        lines[0] += f", {budget.days:.3g} days on {budget.count:,.0f} {budget.hardware.id}"
-    if budget.usd is not None:
-        lines[0] += f", ${budget.usd:,.0f}"
-    lines.append("")
-    head = f"Recommendation ({rec['law']}): {format_si(rec['params'])} parameters on "
-    head += f"{format_si(rec['tokens'])} tokens ({rec['tokens_per_param']:.3g} per parameter)"
-    lines.append(head)
-    facts = [f"{rec['train_flops']:.3g} FLOPs"]
-    if rec["days"] is not None:
-        facts.append(f"{rec['days']:.3g} days")
-    if rec["usd"] is not None:
-        facts.append(f"${rec['usd']:,.0f}")
-    if rec["loss"] is not None:
-        loss = f"loss {rec['loss']:.3f}"
-        if rec["loss_interval"]:
-            loss += f" [{rec['loss_interval'][0]:.3f}, {rec['loss_interval'][1]:.3f}]"
-        facts.append(loss)
-    lines.append("  " + ", ".join(facts))
-    if rec["params_interval"]:
-        lo, hi = rec["params_interval"]
-        lines.append(f"  best size {INTERVAL_SHORT}: {format_si(lo)} to {format_si(hi)}")
-    lines.append("  why: " + "; ".join(item["text"] for item in rec["basis"]))
-    for alt in rec["alternatives"]:
-        lines.append(
-            f"  alternative past the budget (Sardana et al. 2023): {format_si(alt['params'])} on "
-            f"{format_si(alt['tokens'])} tokens, {alt['extra_fraction']:+.0%} compute"
-        )
-    for risk in rec["risks"]:
-        lines.append(f"  risk: {risk['text']}")
-    lines += ["", _table(result["allocations"])]
-    return "\n".join(lines)
+def _width(text: str) -> int:
+    """Terminal columns of ``text``: a CJK character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _table(allocations: list[dict[str, Any]]) -> str:
-    lines = ["Every law, before constraints:"]
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded to ``width`` terminal columns."""
+    fill = " " * max(0, width - _width(text))
+    return fill + text if right else text + fill
+
+
+def _table(allocations: list[dict[str, Any]], lang: Language) -> str:
+    say = lang.gettext
+    lines = [say(TEXT["every_law"])]
     header = (
-        f"{'law':32} {'params':>8} {'tokens':>8} {'D/N':>7} {'loss':>6}  "
-        f"{'beyond fit':>10}  N interval ({INTERVAL_SHORT})"
+        f"{_pad(say(TEXT['law']), 32)} {_pad(say(TEXT['params']), 8, right=True)} "
+        f"{_pad(say(TEXT['tokens']), 8, right=True)} {'D/N':>7} {_pad(say('Loss'), 6, right=True)}"
+        f"  {_pad(say(TEXT['beyond']), 10, right=True)}  {say(TEXT['n_interval'])} "
+        f"({INTERVAL_SHORT})"
     )
-    lines += [header, "-" * len(header)]
+    lines += [header, "-" * _width(header)]
     for a in allocations:
         loss = f"{a['loss']:6.3f}" if a["loss"] is not None else "     -"
         interval = ""
         if a["intervals"]:
-            interval = _fmt_interval(a["intervals"]["params"], format_si)
+            interval = _fmt_interval(a["intervals"]["params"], lang.si)
         factor = a["extrapolation_factor"]
         beyond = "-" if factor <= 1 else f"{factor:.3g}x" + (" !" if not a["in_range"] else "")
         lines.append(
-            f"{a['law']:32} {format_si(a['params']):>8} {format_si(a['tokens']):>8} "
+            f"{a['law']:32} {_pad(lang.si(a['params']), 8, right=True)} "
+            f"{_pad(lang.si(a['tokens']), 8, right=True)} "
             f"{a['tokens_per_param']:7.3g} {loss}  {beyond:>10}  {interval}"
         )
     warnings = [w for a in allocations for w in a["warnings"]]
     if warnings:
-        lines += ["", "Warnings:", *(f"- {w}" for w in warnings)]
-    lines += ["", LOSS_COMPARABILITY_NOTE]
+        lines += ["", say(TEXT["warnings"]), *(f"- {w}" for w in warnings)]
+    lines += ["", say(LOSS_COMPARABILITY_NOTE)]
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from typing import Any
 from llmplan.core.errors import InputError, Where
 
 DEFAULT_SCENARIOS = "config/scenarios"
+DEFAULT_CONFIG = "config/config.yaml"
 
 
 def register(subparsers: Any) -> None:
@@ -27,7 +28,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="scenario names or files")
-    p.add_argument("--config", default="config/config.yaml", help="config file")
+    p.add_argument("--config", default=DEFAULT_CONFIG, help="config file")
     p.add_argument("--catalog", default="data/catalog", help="catalog directory")
     p.add_argument("--scenario-dir", default=DEFAULT_SCENARIOS, help="scenario directory")
     p.set_defaults(func=run_check)
@@ -54,32 +55,49 @@ def scenario_file(arg: str, scenario_dir: Path | str = DEFAULT_SCENARIOS) -> Pat
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from llmplan.inputs.catalog import load_catalog
-    from llmplan.inputs.scenario import load_scenario, scenario_name
-    from llmplan.inputs.settings import Settings, known_law_ids
-    from llmplan.ladder.spec import LADDER_DIR, check_ladders
-    from llmplan.laws.registry import KNOWN_IDS
+    """Exactly the workflow's checks: :func:`~llmplan.plan.check.check_config` of the config
+    file, then :func:`~llmplan.plan.check.check_inputs` (every scenario, or those named); every
+    mistake is printed, one line each."""
+    from llmplan.core.errors import ErrorCollector
+    from llmplan.inputs.settings import Settings
     from llmplan.plan.check import check_config, check_inputs
+    from llmplan.report.fonts import require_fonts
 
-    config = check_config(args.config) if Path(args.config).exists() else {}
-    if not args.scenarios:
-        names = check_inputs(args.scenario_dir, args.catalog, config)
-        ladders = check_ladders(LADDER_DIR, fits=sorted(config.get("fits") or {}))
-        print(
-            f"ok: {args.config}, {args.catalog}, {len(names)} scenarios in {args.scenario_dir}, "
-            f"{len(ladders)} ladders in {LADDER_DIR}"
-        )
-        return 0
-    files = [scenario_file(arg, args.scenario_dir) for arg in args.scenarios]
-    catalog = load_catalog(args.catalog)
-    settings = Settings.from_config(config)
-    for path in files:
-        scenario_name(path)
-        load_scenario(
-            path,
-            hardware=catalog.hardware,
-            settings=settings,
-            known_laws=known_law_ids(config, KNOWN_IDS),
-        )
-    print(f"ok: {args.config}, {args.catalog}, " + ", ".join(str(f) for f in files))
+    errors = ErrorCollector()
+    config: dict[str, Any] = {}
+    if args.config != DEFAULT_CONFIG or Path(args.config).exists():
+        with errors.checking():
+            config = check_config(args.config)
+    files = None
+    if args.scenarios:
+        files = []
+        for arg in args.scenarios:
+            with errors.checking():
+                files.append(scenario_file(arg, args.scenario_dir))
+    if errors.errors:  # the inputs are not checked against a config that is itself wrong
+        errors.raise_if_any()
+    with errors.checking():
+        names = check_inputs(args.scenario_dir, args.catalog, config, only=files)
+    sweeps: dict[str, Any] = {}
+    ladders: dict[str, Any] = {}
+    if files is None:  # as workflow/rules/common.smk: the sweeps and ladders, then the fonts
+        from llmplan.io.schema import with_defaults
+        from llmplan.ladder.spec import LADDER_DIR, check_ladders
+        from llmplan.sweep.spec import check_sweeps
+
+        with errors.checking():
+            sweep_dir = with_defaults(dict(config), "config")["sweep_dir"]
+            sweeps = check_sweeps(sweep_dir, args.catalog, config)
+        with errors.checking():
+            ladders = check_ladders(LADDER_DIR, fits=sorted(config.get("fits") or {}))
+    with errors.checking():
+        require_fonts(Settings.from_config(config).languages)
+    errors.raise_if_any()
+    checked = (
+        f"{len(names)} scenarios in {args.scenario_dir}, {len(sweeps)} sweeps, "
+        f"{len(ladders)} ladders in config/ladders"
+        if files is None
+        else ", ".join(str(f) for f in files)
+    )
+    print(f"ok: {args.config}, {args.catalog}, {checked}")
     return 0

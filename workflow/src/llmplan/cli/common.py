@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from llmplan.core.errors import Where
 from llmplan.laws.base import Law
 from llmplan.laws.fitted import read_fitted_laws
+
+if TYPE_CHECKING:
+    from llmplan.report.i18n import Language
 
 #: The catalog directory of a project (relative to the working directory).
 DEFAULT_CATALOG: Final = "data/catalog"
@@ -20,3 +24,22 @@ def load_fits(paths: list[str], where: Where) -> dict[str, Law]:
     if not paths:
         paths = [str(p) for p in sorted(Path(DEFAULT_FITS).glob("*/fit.json"))]
     return read_fitted_laws(paths, where)
+
+
+def add_lang_argument(parser: argparse.ArgumentParser) -> None:
+    """``--lang``: the language of the command's text output (JSON is always English)."""
+    from llmplan.report.i18n import LANGUAGES
+
+    parser.add_argument(
+        "--lang",
+        default="en",
+        choices=sorted(LANGUAGES),
+        help="language of the text output: en (default) or zh (简体中文)",
+    )
+
+
+def text_language(args: argparse.Namespace) -> Language:
+    """The :class:`~llmplan.report.i18n.Language` the text output is written in."""
+    from llmplan.report.i18n import language
+
+    return language(getattr(args, "lang", "en") or "en")

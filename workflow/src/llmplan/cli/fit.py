@@ -16,7 +16,9 @@ from llmplan.core.errors import InputError, Where
 from llmplan.core.units import format_si
 from llmplan.fit.document import fit_all
 from llmplan.fit.parametric import DEFAULT_BOOTSTRAP, DEFAULT_BUDGETS
-from llmplan.io.runs_csv import parse_columns, read_runs
+from llmplan.inputs.bounds import FLOPS_RANGE
+from llmplan.io.runs_csv import drop_highest_loss, parse_columns, read_runs, require_fittable
+from llmplan.io.schema import field_schema
 
 APPROACHES = ("1", "2", "3", "all")
 
@@ -64,20 +66,47 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+#: Most budgets in --budgets (as many as a config's synthetic sweep may have).
+MAX_BUDGETS = 50
+
+
 def _budgets(text: str) -> tuple[float, ...]:
     if not text.strip():
         return DEFAULT_BUDGETS
-    try:
-        values = tuple(float(v) for v in text.split(","))
-    except ValueError:
+    where = Where("command line", field="--budgets")
+    expected = (
+        f"at most {MAX_BUDGETS} FLOP values separated by commas, each between 1e11 and 1e32 "
+        "(e.g. 1e23,1e24)"
+    )
+    parts = text.split(",")
+    if len(parts) > MAX_BUDGETS:
+        raise InputError(where, f"found {len(parts)} budgets", expected=expected)
+    values = []
+    low, high = FLOPS_RANGE
+    for part in parts:
+        try:
+            value = float(part)
+        except ValueError:
+            raise InputError(
+                where, f"cannot read {part.strip()[:40]!r}", expected=expected
+            ) from None
+        if not low <= value <= high:  # also refuses nan and inf
+            raise InputError(where, f"found {part.strip()[:40]}", expected=expected)
+        values.append(value)
+    return tuple(values)
+
+
+def _count(value: int, flag: str, *path: str) -> int:
+    """``value`` of ``flag`` within the bounds the config schema sets for ``fits.<name>.<path>``."""
+    bounds = field_schema("config", "fits", "any", *path)
+    low, high = bounds.get("minimum", 0), bounds.get("maximum")
+    if value < low or (high is not None and value > high):
         raise InputError(
-            Where("command line", field="--budgets"),
-            f"cannot read '{text}'",
-            expected="FLOP values separated by commas, e.g. 1e23,1e24",
-        ) from None
-    if any(not v > 0 for v in values):
-        raise InputError(Where("command line", field="--budgets"), "a budget is not positive")
-    return values
+            Where("command line", field=flag),
+            f"found {value}",
+            expected=f"a whole number from {low:,} to {high:,}" if high else f"{low} or more",
+        )
+    return value
 
 
 def _summary(doc: dict[str, Any]) -> str:
@@ -117,13 +146,23 @@ def _summary(doc: dict[str, Any]) -> str:
                 f"  C = {row['C']:.3g} FLOPs: N_opt = {format_si(row['N_opt'])}, "
                 f"D_opt = {format_si(row['D_opt'])}"
             )
-        lines.extend(f"  warning: {w}" for w in doc["warnings"])
+        lines.extend(f"  warning: {w['text']}" for w in doc["warnings"])
+    check = doc.get("extrapolation")
+    if check and check["supported"]:
+        lines.append(
+            f"backtest: without {check['held_out']['text']}, approach 3 predicts those "
+            f"{check['n_test']} runs to {check['mean_abs_relative_error']:.2%} on average "
+            f"(largest {check['max_abs_relative_error']:.2%}); "
+            f"{check['coverage_prediction']:.0%} inside the 80% prediction interval"
+        )
+    elif check:
+        lines.append(f"backtest: not possible: {check['reason']['text']}")
     for key in ("approach2", "approach1"):
         if key not in doc:
             continue
         part = doc[key]
         if not part["supported"]:
-            lines.append(f"approach {part['approach']}: not possible: {part['reason']}")
+            lines.append(f"approach {part['approach']}: not possible: {part['reason']['text']}")
             continue
         iv = part["intervals"]
         extra = f" [{iv['a'][0]:.3f}, {iv['a'][1]:.3f}]" if iv else ""
@@ -131,24 +170,21 @@ def _summary(doc: dict[str, Any]) -> str:
             f"approach {part['approach']}: N_opt ~ C^{part['a']:.3f}{extra}, "
             f"D_opt ~ C^{part['b']:.3f} (R^2 {part['r2_N']:.3f})"
         )
-        lines.extend(f"  warning: {w}" for w in part["warnings"])
+        lines.extend(f"  warning: {w['text']}" for w in part["warnings"])
     return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
     columns = parse_columns(args.columns) if args.columns else None
-    if args.bootstrap < 0:
-        raise InputError(
-            Where("command line", field="--bootstrap"), f"{args.bootstrap}", expected="0 or more"
-        )
-    runs = read_runs(args.runs, columns=columns, drop_highest=args.drop_highest_loss)
-    doc = fit_all(
-        runs,
-        approach=args.approach,
-        n_bootstrap=args.bootstrap,
-        seed=args.seed,
-        budgets=_budgets(args.budgets),
-    )
+    bootstrap = _count(args.bootstrap, "--bootstrap", "bootstrap")
+    seed = _count(args.seed, "--seed", "seed")
+    drop = _count(args.drop_highest_loss, "--drop-highest-loss", "drop_highest_loss")
+    budgets = _budgets(args.budgets)
+    runs = read_runs(args.runs, columns=columns)
+    runs = drop_highest_loss(runs, drop, where=Where("command line", field="--drop-highest-loss"))
+    if args.approach in ("3", "all"):
+        require_fittable(runs, Where(args.runs))
+    doc = fit_all(runs, approach=args.approach, n_bootstrap=bootstrap, seed=seed, budgets=budgets)
     if args.json:
         json.dump(doc, sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")

@@ -7,8 +7,9 @@ import json
 import sys
 from typing import Any
 
-from llmplan.cli.common import load_fits
+from llmplan.cli.common import add_lang_argument, load_fits, text_language
 from llmplan.core.errors import Where
+from llmplan.core.messages import N_
 from llmplan.laws.registry import all_laws
 from llmplan.plan.check import load_settings
 
@@ -16,7 +17,12 @@ from llmplan.plan.check import load_settings
 def register(subparsers: Any) -> None:
     q = subparsers.add_parser("laws", help="list the scaling-law registry with citations")
     q.add_argument("--json", action="store_true", help="print JSON")
+    add_lang_argument(q)
     q.set_defaults(func=run_laws)
+
+
+DETAILS = N_("N counts embeddings: {counts}; fitted range {low} to {high} FLOPs; loss: {loss}")
+YES, NO = N_("yes"), N_("no")
 
 
 def run_laws(args: argparse.Namespace) -> int:
@@ -28,13 +34,17 @@ def run_laws(args: argparse.Namespace) -> int:
         json.dump([law.describe() for law in laws], sys.stdout, indent=2)
         print()
         return 0
+    lang = text_language(args)
     for law in laws:
+        described = law.describe()
         low, high = law.flops_range
-        print(f"{law.id}: {law.name}")
+        print(f"{law.id}: {lang.law_text(described, 'name')}")
         print(f"    {law.citation}")
-        print(
-            f"    N counts embeddings: {'yes' if law.counts_embeddings else 'no'}; "
-            f"fitted range {low:.2g} to {high:.2g} FLOPs; "
-            f"loss: {law.loss_note}"
+        details = lang.gettext(DETAILS).format(
+            counts=lang.gettext(YES if law.counts_embeddings else NO),
+            low=f"{low:.2g}",
+            high=f"{high:.2g}",
+            loss=lang.law_text(described, "loss_note"),
         )
+        print(f"    {details}")
     return 0

@@ -1,13 +1,35 @@
 """Every sentence a plan says about itself, as a message with named arguments.
 
-A plan stores each explanation (why the model was chosen, each risk) as ``{"code", "args",
-"text"}``: ``text`` is the English sentence (for plan.json readers and the command line), and a
-report in another language renders the same ``code`` from its translated message catalog with the
-same ``args``, numbers formatted the way its readers write them (:mod:`llmplan.report.i18n`).
+A message is ``{"code", "args", "text"}``: ``text`` is the English sentence (for plan.json readers
+and the command line), and a report in another language renders the same ``code`` from its
+translated message catalog with the same ``args``, numbers formatted the way its readers write
+them (:meth:`llmplan.report.i18n.Language.message`).
+
+Where a plan keeps its messages (one scheme for every stage, so plan.json reads as it always did):
+
+- An explanation that is a message in its own right (a recommendation's ``basis``, a risk, a
+  budget note, a what-if label) is stored as the message itself; its English is its ``text``.
+- A field that holds generated English (a law's ``name``; a training run's ``why``, ``notes``
+  and ``texts``; a layout's ``text``; a memory or step row's ``label`` and ``what``; the
+  architecture's ``headline``, ``family_text``, ``shape_rule``, ``notes``; a shape row's
+  ``label`` and ``note`` ...) keeps that English string where it always was, and its object
+  carries the message beside it under ``messages[<field>]``, in the field's shape: a message for
+  a string, a list of messages for a list, a mapping of messages for a mapping. Reports read it
+  with :meth:`llmplan.report.i18n.Language.text` (``obj | text("field")`` in templates), which
+  falls back to the catalog's translation of the English string when there is no message.
 
 Placeholders name a format after the colon: ``{params:si}`` (70B), ``{x:num}`` (3 significant
-figures), ``{x:pct}`` / ``{x:pct1}`` (percent), ``{x:usd}``, ``{x:times}`` (37x); any other spec
-is Python's. ``N_`` marks a message for extraction by Babel (``pybabel extract -k N_``).
+figures), ``{x:pct}`` / ``{x:pct1}`` (percent), ``{x:usd}``, ``{x:times}`` (37x), ``{x:count}``
+(1,024); any other spec is Python's. An argument may itself be a message (rendered in the same
+language) or a list of messages and strings, joined as its spec says: ``{x:list}`` (a, b),
+``{x:semicolons}`` (a; b), ``{x:sentences}`` (two sentences); each language brings its own
+separators. Text arguments pass through the catalog, so an argument that is a marked string
+(``N_``) is translated and a proper name stays as it is.
+
+There is one registry, :data:`MESSAGES`: the messages of the plan below, merged with those of the
+training run (:mod:`llmplan.core.messages_run`) and the architecture
+(:mod:`llmplan.core.messages_arch`). :func:`message` and the reports read only it. ``N_`` marks a
+message for extraction by Babel (``pybabel extract -k N_``).
 """
 
 from __future__ import annotations
@@ -16,15 +38,17 @@ import string
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from llmplan.core.messages_arch import ARCH_MESSAGES
+from llmplan.core.messages_fit import FIT_MESSAGES
+from llmplan.core.messages_run import RUN_MESSAGES
+from llmplan.core.msgid import N_
 from llmplan.core.units import format_si
 
-
-def N_(message: str) -> str:
-    """Mark ``message`` for translation without translating it here."""
-    return message
-
+__all__ = ["ENGLISH", "MESSAGES", "N_", "Formats", "is_message", "message", "render", "risk"]
 
 MESSAGES: Final = {
+    # two sentences or more, one message (each language joins sentences its own way)
+    "text.sentences": N_("{sentences:sentences}"),
     # laws whose texts carry numbers or names
     "law.tokens_per_param.name": N_("{ratio:num} tokens per parameter"),
     "law.tokens_per_param.why": N_(
@@ -63,7 +87,7 @@ MESSAGES: Final = {
     ),
     "basis.inference_interval": N_(
         "smaller for {demand:si} lifetime inference tokens: the size Sardana et al. 2023 give for "
-        "that demand, kept within the budget and within the law's 10–90% interval of the best loss"
+        "that demand, kept within the budget and within the law's interval (10–90%) of the best loss"
     ),
     "basis.inference_tolerance": N_(
         "smaller for {demand:si} lifetime inference tokens: the size Sardana et al. 2023 give for "
@@ -112,6 +136,9 @@ MESSAGES: Final = {
         "Days and dollars assume {mfu:pct} MFU, not a measurement of your stack; see the "
         "what-if table."
     ),
+    **RUN_MESSAGES,
+    **ARCH_MESSAGES,
+    **FIT_MESSAGES,
 }
 
 #: The formats a placeholder may name, in English (a report in another language brings its own).
@@ -127,7 +154,16 @@ ENGLISH: Final[Formats] = {
     "count": lambda v: f"{float(v):,.0f}",
     "usd2": lambda v: f"${float(v):,.2f}",
     "signed_pct": lambda v: f"{float(v):+.0%}",
+    # lists of rendered parts
+    "list": ", ".join,
+    "semicolons": "; ".join,
+    "sentences": " ".join,
 }
+
+
+def is_message(value: Any) -> bool:
+    """Whether ``value`` is a message (``{"code", "args", ...}``)."""
+    return isinstance(value, Mapping) and "code" in value and "args" in value
 
 
 class _Formatter(string.Formatter):
@@ -136,10 +172,17 @@ class _Formatter(string.Formatter):
         self.translate = translate
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if is_message(value):
+            if value["code"] not in MESSAGES:
+                return str(value.get("text", ""))
+            return self.vformat(self.translate(MESSAGES[value["code"]]), (), value["args"])
+        if isinstance(value, list | tuple):
+            parts = [self.format_field(part, "") for part in value]
+            return str(self.formats[format_spec or "list"](parts))
         if format_spec in self.formats:
             return self.formats[format_spec](value)
         if isinstance(value, str) and not format_spec:
-            return self.translate(value)
+            return self.translate(value) if value else value
         return super().format_field(value, format_spec)
 
 
@@ -149,7 +192,8 @@ def render(
     formats: Formats = ENGLISH,
     translate: Callable[[str], str] = str,
 ) -> str:
-    """``template`` with ``args`` filled in; text arguments (law names) pass through ``translate``."""
+    """``template`` with ``args`` filled in; text arguments (law names) and the templates of
+    messages among the arguments pass through ``translate``."""
     return _Formatter(formats, translate).format(template, **args)
 
 

@@ -85,6 +85,9 @@ def parse_quantity(
     *,
     kind: Kind = "count",
     allow_zero: bool = False,
+    at_least: float | None = None,
+    at_most: float | None = None,
+    expected: str | None = None,
 ) -> float:
     """Parse a user-written quantity into a float in the canonical unit of ``kind``.
 
@@ -100,6 +103,11 @@ def parse_quantity(
         ``count`` for parameters and tokens, ``number`` for a plain positive number).
     allow_zero
         Accept exactly zero (for optional amounts such as inference tokens).
+    at_least, at_most
+        Bounds of a sensible value, in the canonical unit; outside them is an error that names
+        the bound.
+    expected
+        What the message says was expected (default: the kind's description).
 
     Returns
     -------
@@ -112,7 +120,7 @@ def parse_quantity(
         For anything that is not such a quantity.
     """
     where = where if isinstance(where, Where) else Where(where)
-    expected = _EXPECTED[kind]
+    expected = expected or _EXPECTED[kind]
     if isinstance(value, bool) or value is None:
         raise InputError(where, f"found {value!r}", expected=expected)
     if isinstance(value, numbers.Real):  # int, float and numpy scalars; bool is refused above
@@ -131,7 +139,26 @@ def parse_quantity(
         raise InputError(where, f"found {shown}, which is negative", expected=expected)
     if number == 0 and not allow_zero:
         raise InputError(where, f"found {shown}, which is zero", expected=expected)
+    if number and at_least is not None and number < at_least:
+        raise InputError(
+            where,
+            f"found {shown}, which is below {_bound(at_least)}",
+            expected=f"{expected} (at least {_bound(at_least)})",
+        )
+    if at_most is not None and number > at_most:
+        raise InputError(
+            where,
+            f"found {shown}, which is above {_bound(at_most)}",
+            expected=f"{expected} (at most {_bound(at_most)})",
+        )
     return number
+
+
+def _bound(value: float) -> str:
+    """1e+32 -> '1e32', 10000000.0 -> '10,000,000', 0.01 -> '0.01'."""
+    if value >= 1e9 or (0 < value < 1e-3):
+        return f"{value:.3g}".replace("e+", "e")
+    return f"{value:,.10g}"
 
 
 def _short(value: object) -> str:
@@ -139,10 +166,26 @@ def _short(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+#: Forms YAML 1.1 (not read by llmplan) would have turned into numbers or booleans.
+_YAML11_SURPRISE: Final = re.compile(
+    r"^(?:[-+]?0b[01_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+    r"|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$"
+)
+
+
 def _parse_string(text: str, where: Where, kind: str, expected: str) -> float:
-    match = _NUMBER.match(text)
+    # a quantity is short; the length limit also bounds the regex's backtracking
+    match = _NUMBER.match(text) if len(text) <= 100 else None
+    hint = None
+    if _YAML11_SURPRISE.match(text.strip()):
+        hint = (
+            f"'{text.strip()}' is text in YAML 1.2, which llmplan reads (YAML 1.1 would make "
+            "it a number or true/false): write the number you mean"
+        )
     if match is None:
-        raise InputError(where, f"cannot read {text!r} as a quantity", expected=expected)
+        raise InputError(
+            where, f"cannot read {_short(text)} as a quantity", expected=expected, hint=hint
+        )
     number = float(match["num"].replace("_", "").replace(",", ""))
     if match["suffix"]:
         number *= SUFFIXES[match["suffix"]]
@@ -150,8 +193,9 @@ def _parse_string(text: str, where: Where, kind: str, expected: str) -> float:
     if unit not in _UNITS:
         raise InputError(
             where,
-            f"cannot read {text!r}: unknown unit or suffix '{match['unit']}'",
+            f"cannot read {_short(text)}: unknown unit or suffix '{match['unit'][:20]}'",
             expected=expected,
+            hint=hint,
         )
     unit_kind, factor = _UNITS[unit]
     number *= factor
@@ -160,7 +204,7 @@ def _parse_string(text: str, where: Where, kind: str, expected: str) -> float:
     if (unit_kind, kind) in _CONVERT:
         return number * _CONVERT[(unit_kind, kind)]
     raise InputError(
-        where, f"found {text!r}, which is in {unit_kind.replace('_', ' ')}", expected=expected
+        where, f"found {_short(text)}, which is in {unit_kind.replace('_', ' ')}", expected=expected
     )
 
 

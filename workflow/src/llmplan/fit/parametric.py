@@ -1,8 +1,17 @@
 """Approach 3 of Hoffmann et al. 2022: fit L(N, D) = E + A/N^alpha + B/D^beta, with a bootstrap.
 
-The objective and its derivatives are in :mod:`.objective`; the multi-start search from
-Hoffmann's 4,500-point grid and the batched bootstrap refits in :mod:`.search`. Intervals are the
-house convention (:mod:`llmplan.core.intervals`). The compute-optimal allocation of a fitted law is the closed form of Hoffmann et al. 2022, eq. 4,
+The objective and its derivatives are in :mod:`.objective`, the multi-start search in
+:mod:`.search` (starts from :mod:`.profile`) and the bootstrap refits in :mod:`.bootstrap`.
+Intervals are the house convention (:mod:`llmplan.core.intervals`). The compute-optimal
+allocation of a fitted law is the closed form of Hoffmann et al. 2022, eq. 4.
+
+Two loss intervals. The bootstrap gives the uncertainty of the parameters, hence of the
+*expected* loss at (N, D). A single training run scatters around it (seed, data order,
+evaluation noise): its *prediction* interval adds that noise, represented by the quantiles of the
+fit's log-residuals r_i = log L_i - log L(N_i, D_i; theta*), leverage-adjusted by
+sqrt(n / (n - 5)); every bootstrap prediction is combined with every residual quantile
+(:func:`llmplan.core.intervals.predictive_interval`). The robust residual scale
+1.4826 MAD(r) (the normal-consistent median absolute deviation) is reported beside it.
 """
 
 from __future__ import annotations
@@ -15,10 +24,17 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from llmplan.core.errors import InputError, Where
-from llmplan.core.intervals import INTERVAL_LEVEL, percentile_interval
-from llmplan.fit.objective import HUBER_DELTA, FloatArray
-from llmplan.fit.search import DEFAULT_FOLLOW, DEFAULT_REFINE, bootstrap_fits, fit_grid
-from llmplan.laws.base import ParametricLaw, eq4_optimum
+from llmplan.core.intervals import (
+    INTERVAL_LEVEL,
+    percentile_interval,
+    residual_quantiles,
+)
+from llmplan.core.messages import message
+from llmplan.fit.allocation import FitAllocation, Interval, allocation_table, natural_params
+from llmplan.fit.bootstrap import EXACT_CELLS, bootstrap_fits
+from llmplan.fit.objective import HUBER_DELTA, FloatArray, predict_log_loss
+from llmplan.fit.search import DEFAULT_FOLLOW, fit_grid
+from llmplan.laws.base import ParametricLaw
 
 #: Default number of bootstrap resamples and confidence level of the percentile intervals.
 DEFAULT_BOOTSTRAP: Final = 1000
@@ -26,36 +42,11 @@ DEFAULT_BOOTSTRAP: Final = 1000
 #: Default budgets (FLOPs) at which the allocation N_opt, D_opt gets intervals.
 DEFAULT_BUDGETS: Final = (1e21, 1e22, 1e23, 1e24, 1e25)
 
+#: Consistency factor of the median absolute deviation for normal errors (1 / Phi^-1(3/4)).
+MAD_TO_SD: Final = 1.4826
 
-@dataclass(frozen=True)
-class Interval:
-    """A percentile interval from the bootstrap."""
-
-    low: float
-    high: float
-
-    def to_list(self) -> list[float]:
-        return [self.low, self.high]
-
-
-@dataclass(frozen=True)
-class FitAllocation:
-    """Compute-optimal allocation at one budget (Hoffmann et al. 2022, eq. 4) with intervals."""
-
-    flops: float
-    params: float
-    tokens: float
-    params_interval: Interval | None
-    tokens_interval: Interval | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "C": self.flops,
-            "N_opt": self.params,
-            "D_opt": self.tokens,
-            "N_opt_interval": self.params_interval.to_list() if self.params_interval else None,
-            "D_opt_interval": self.tokens_interval.to_list() if self.tokens_interval else None,
-        }
+#: Parameters of the approach-3 law (for the leverage adjustment of the residuals).
+N_PARAMS: Final = 5
 
 
 @dataclass(frozen=True)
@@ -85,7 +76,7 @@ class ParametricFit:
     n_followed: int
     n_reached_best: int
     hessian_condition: float
-    warnings: tuple[str, ...]
+    warnings: tuple[dict[str, Any], ...]  # messages (llmplan.core.messages_fit)
     bootstrap: FloatArray
     intervals: dict[str, Interval]
     interval_level: float
@@ -93,6 +84,10 @@ class ParametricFit:
     delta: float = HUBER_DELTA
     n_bootstrap_converged: int = 0
     seed: int | None = None
+    search: str = "profile"
+    bootstrap_method: str | None = None
+    residual_scale: float = float("nan")
+    residual_quantiles: FloatArray | None = None
 
     @property
     def E(self) -> float:
@@ -125,12 +120,23 @@ class ParametricFit:
         return self.law().b
 
     def law(self, *, law_id: str = "fit", name: str = "Fitted approach-3 law") -> ParametricLaw:
-        """The fitted law as a :class:`~llmplan.laws.ParametricLaw`."""
-        return _law(self.E, self.A, self.B, self.alpha, self.beta, law_id=law_id, name=name)
+        """The fitted law as a :class:`~llmplan.laws.ParametricLaw` with its bootstrap samples
+        and residual quantiles (for the loss prediction interval)."""
+        return _law(
+            self.E,
+            self.A,
+            self.B,
+            self.alpha,
+            self.beta,
+            law_id=law_id,
+            name=name,
+            samples=self.bootstrap if len(self.bootstrap) > 1 else None,
+            residuals=self.residual_quantiles,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: E, A, B, alpha, beta, a, b, objective, n_starts, n_reached_best,
-        warnings, intervals {name: [lo, hi]}, bootstrap [[E, A, B, alpha, beta], ...],
+        warnings (messages: code, args, English text), intervals {name: [lo, hi]}, bootstrap [[E, A, B, alpha, beta], ...],
         n_points, and the allocation at the requested budgets."""
         return {
             "E": self.E,
@@ -155,13 +161,28 @@ class ParametricFit:
             "allocation": [al.to_dict() for al in self.allocation],
             "n_bootstrap": len(self.bootstrap),
             "n_bootstrap_converged": self.n_bootstrap_converged,
+            "bootstrap_method": self.bootstrap_method,
             "seed": self.seed,
+            "search": self.search,
+            "residual_scale": self.residual_scale,
+            "residual_quantiles": None
+            if self.residual_quantiles is None
+            else [float(v) for v in self.residual_quantiles],
             "bootstrap": [[float(v) for v in row] for row in self.bootstrap],
         }
 
 
 def _law(
-    E: float, A: float, B: float, alpha: float, beta: float, *, law_id: str, name: str
+    E: float,
+    A: float,
+    B: float,
+    alpha: float,
+    beta: float,
+    *,
+    law_id: str,
+    name: str,
+    samples: FloatArray | None = None,
+    residuals: FloatArray | None = None,
 ) -> ParametricLaw:
     return ParametricLaw(
         id=law_id,
@@ -174,6 +195,8 @@ def _law(
         B=B,
         alpha=alpha,
         beta=beta,
+        samples=samples,
+        residuals=residuals,
     )
 
 
@@ -186,11 +209,13 @@ def fit_parametric(
     seed: int = 0,
     delta: float = HUBER_DELTA,
     budgets: Sequence[float] = DEFAULT_BUDGETS,
+    method: str = "profile",
     starts: ArrayLike | None = None,
     n_follow: int | None = DEFAULT_FOLLOW,
-    n_refine: int = DEFAULT_REFINE,
+    n_refine: int | None = None,
+    exact_cells: int = EXACT_CELLS,
 ) -> ParametricFit:
-    """Approach 3: the grid fit, then ``n_bootstrap`` seeded bootstrap refits with intervals.
+    """Approach 3: the multi-start fit, then ``n_bootstrap`` seeded bootstrap refits.
 
     Parameters
     ----------
@@ -199,7 +224,12 @@ def fit_parametric(
     n_bootstrap
         Resamples; 0 skips the bootstrap (then no intervals).
     budgets
-        Training budgets (FLOPs) at which to report N_opt and D_opt with intervals.
+        Training budgets (FLOPs) at which to report N_opt, D_opt and the loss with intervals.
+    method, starts, n_follow, n_refine
+        The search (:func:`llmplan.fit.search.fit_grid`).
+    exact_cells
+        Points x resamples up to which bootstrap refits are iterated to convergence
+        (:func:`llmplan.fit.bootstrap.bootstrap_fits`).
     """
     if n_bootstrap < 0:
         raise InputError(
@@ -211,27 +241,57 @@ def fit_parametric(
             Where("fit"), f"{n} points cannot determine 5 parameters", expected="at least 6 runs"
         )
     grid = fit_grid(
-        params, tokens, losses, delta=delta, starts=starts, n_follow=n_follow, n_refine=n_refine
+        params,
+        tokens,
+        losses,
+        delta=delta,
+        method=method,
+        starts=starts,
+        n_follow=n_follow,
+        n_refine=n_refine,
     )
     warnings = list(grid.warnings)
+    residuals = np.log(np.asarray(losses, dtype=float)) - predict_log_loss(
+        grid.theta, params, tokens
+    )
+    quantiles = residual_quantiles(residuals, n_params=N_PARAMS)
+    inflate = np.sqrt(n / (n - N_PARAMS))
+    scale = MAD_TO_SD * float(np.median(np.abs(residuals - np.median(residuals)))) * inflate
     rows = np.empty((0, 5))
     n_conv = 0
+    boot_method = None
     intervals: dict[str, Interval] = {}
-    c = np.asarray(list(budgets), dtype=float)
-    best = _law(*_params(grid.theta[None, :])[0], law_id="fit", name="fit")
-    n_opt, d_opt = best.optimal(c)
-    n_band = d_band = None
     if n_bootstrap:
-        thetas, conv = bootstrap_fits(
-            params, tokens, losses, grid.theta, n_resamples=n_bootstrap, seed=seed, delta=delta
+        boot = bootstrap_fits(
+            params,
+            tokens,
+            losses,
+            grid.theta,
+            n_resamples=n_bootstrap,
+            seed=seed,
+            delta=delta,
+            exact_cells=exact_cells,
         )
-        n_conv = int(conv.sum())
-        if n_conv < n_bootstrap:
+        boot_method = boot.method
+        n_conv = int(boot.converged.sum())
+        if boot.method == "one-step":
             warnings.append(
-                f"{n_bootstrap - n_conv} of {n_bootstrap} bootstrap refits did not converge; "
-                "they are kept at their last iterate"
+                message(
+                    "fit.bootstrap.linearised",
+                    points=int(n),
+                    resamples=int(n_bootstrap),
+                    cells=float(exact_cells),
+                )
             )
-        rows = _params(thetas)
+        elif n_conv < n_bootstrap:
+            warnings.append(
+                message(
+                    "fit.bootstrap.not_converged",
+                    failed=int(n_bootstrap - n_conv),
+                    resamples=int(n_bootstrap),
+                )
+            )
+        rows = natural_params(boot.theta)
         e_, a_, b_, alpha, beta = rows.T
         columns = {
             "E": e_,
@@ -245,25 +305,7 @@ def fit_parametric(
         for name, values in columns.items():
             lo, hi = percentile_interval(values)
             intervals[name] = Interval(float(lo), float(hi))
-        boot_n, boot_d = eq4_optimum(
-            c[None, :], a_[:, None], b_[:, None], alpha[:, None], beta[:, None]
-        )
-        n_band = percentile_interval(boot_n)
-        d_band = percentile_interval(boot_d)
-    allocation = [
-        FitAllocation(
-            flops=float(cj),
-            params=float(n_opt[j]),
-            tokens=float(d_opt[j]),
-            params_interval=None
-            if n_band is None
-            else Interval(float(n_band[0][j]), float(n_band[1][j])),
-            tokens_interval=None
-            if d_band is None
-            else Interval(float(d_band[0][j]), float(d_band[1][j])),
-        )
-        for j, cj in enumerate(c)
-    ]
+    allocation = allocation_table(grid.theta, rows, quantiles, np.asarray(list(budgets), float))
     return ParametricFit(
         theta=grid.theta,
         objective=grid.objective,
@@ -276,15 +318,12 @@ def fit_parametric(
         bootstrap=rows,
         intervals=intervals,
         interval_level=INTERVAL_LEVEL,
-        allocation=tuple(allocation),
+        allocation=allocation,
         delta=delta,
         n_bootstrap_converged=n_conv,
         seed=seed if n_bootstrap else None,
-    )
-
-
-def _params(thetas: FloatArray) -> FloatArray:
-    """Rows (E, A, B, alpha, beta) of rows theta = (a, b, e, alpha, beta)."""
-    return np.column_stack(
-        [np.exp(thetas[:, 2]), np.exp(thetas[:, 0]), np.exp(thetas[:, 1]), thetas[:, 3:]]
+        search=grid.method,
+        bootstrap_method=boot_method,
+        residual_scale=scale,
+        residual_quantiles=quantiles,
     )

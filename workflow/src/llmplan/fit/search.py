@@ -1,29 +1,42 @@
-"""The multi-start search of approach 3 and its bootstrap.
+"""The multi-start search of approach 3.
 
+The objective (:mod:`.objective`) is minimised from many starts and the best local minimum kept.
+Hoffmann et al. 2022 (arXiv:2203.15556, App. D.2) start L-BFGS from each of the 4,500 points of a
+grid (alpha, beta in {0, 0.5, ..., 2}; e in {-1, -0.5, ..., 1}; a, b in {0, 5, ..., 25}).
 
-from each of the 4,500 starts of Hoffmann's grid (alpha, beta in {0, 0.5, ..., 2}; e in
-{-1, -0.5, ..., 1}; a, b in {0, 5, ..., 25}) and keeps the best local minimum. The weights w_i
+Two ways to choose the starts:
 
-Speed. All starts are optimised at once in numpy by a damped Newton method (Levenberg-Marquardt
-on the eigen-decomposed exact Hessian, one 5x5 system per start), so the grid costs a few dozen
-vectorised passes instead of 4,500 scipy runs. The most promising distinct minima are then
-refined with scipy's L-BFGS-B (analytic gradient, tight tolerances), and the best one is
-confirmed: gradient near zero, a last Newton polish that cannot improve it, and the Hessian's
-eigenvalues (a warning when it is ill-conditioned or not positive definite). Bootstrap refits
-(Besiroglu et al. 2024, "Chinchilla Scaling: A replication attempt", arXiv:2404.10102) are the
+``profile`` (default)
+    For each (alpha, beta) of a finer grid, (E, A, B) solved exactly by non-negative least
+    squares (:mod:`.profile`, variable projection); Newton from the local minima of that profile
+    and its best points, a few dozen starts instead of 4,500. The 180 (a, b, e) starts that
+    Hoffmann's grid pairs with one (alpha, beta) are replaced by the single (E, A, B) that fits
+    best there. Tests check that it reaches the optimum of the exhaustive search below.
+``grid``
+    Hoffmann's 4,500 starts scored in one vectorised pass, the ``n_follow`` best of them followed
+    (all of them when ``None``: the exhaustive search), then L-BFGS-B from the ``n_refine`` best
+    distinct minima.
+
+All starts are optimised at once by a damped Newton method (Levenberg-Marquardt on the
+eigen-decomposed exact Hessian, one 5x5 system per start), so a start costs a few vectorised
+passes instead of a scipy run. The best minimum is confirmed: a last Newton polish that cannot
+improve it, its gradient, and the Hessian's eigenvalues (a warning when it is ill-conditioned or
+not positive definite).
 """
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy.optimize import minimize
 
 from llmplan.core.errors import InputError, Where
+from llmplan.core.messages import message
+from llmplan.fit.newton import batched_newton, cholesky, forward
 from llmplan.fit.objective import (
     HUBER_DELTA,
     THETA_NAMES,
@@ -32,6 +45,7 @@ from llmplan.fit.objective import (
     evaluate,
     make_data,
 )
+from llmplan.fit.profile import PROFILE_AXIS, basin_starts, profile_starts
 
 #: Hoffmann et al. 2022, App. D.2: the initialisation grid, one axis per parameter.
 GRID_A: Final = (0.0, 5.0, 10.0, 15.0, 20.0, 25.0)
@@ -47,102 +61,33 @@ REACHED_RTOL: Final = 1e-6
 #: 240 Chinchilla points the best 450 already reach the global optimum from over 250 starts.
 DEFAULT_FOLLOW: Final = 900
 
+#: Profile starts whose Newton paths come within this distance (largest coordinate of theta) of
+#: a converged start's minimum, without being below it, are merged into it.
+MERGE_TOL: Final = 1e-3
+
+#: Above this many points, the profile screen (which only chooses starts) uses this many evenly
+#: spaced points; the Newton runs use all of them.
+SCREEN_POINTS: Final = 16_384
+
+#: ... and the Newton descents run on those points first; the best this many distinct minima
+#: found there are then followed on all points.
+LARGE_FOLLOW: Final = 3
+
 #: Distinct minima handed to L-BFGS-B after the batched stage.
 DEFAULT_REFINE: Final = 8
 
+#: At the optimum, the decrease a full Newton step promises, g^T H^-1 g / 2, must be below this
+#: times f (the objective cannot drop further by more than that fraction); else a warning.
+DECREMENT_RTOL: Final = 1e-12
+
 #: Above this condition number of the Hessian at the optimum, a warning.
 ILL_CONDITIONED: Final = 1e12
-
-#: Batched Newton: iteration cap, stopping tolerance on the relative decrease of f.
-NEWTON_MAX_ITER: Final = 300
-NEWTON_FTOL: Final = 1e-13
-#: ... or when every gradient component is below this times delta times the number of points
-#: (f and its gradient scale as delta n): a plateau where the start cannot move, as L-BFGS-B's
-#: own gradient test would declare, or a converged minimum.
-NEWTON_GTOL: Final = 1e-10
-_EXP_FLOOR: Final = 150.0
-_MU_START: Final = 1e-3  # damping relative to the largest |eigenvalue|
-_MU_FLOOR: Final = 1e-15  # absolute damping floor (objective units), guards a zero Hessian
-_MU_CEIL: Final = 1e12  # above this, a start has stalled
-_MU_UP: Final = 8.0
-_MU_DOWN: Final = 0.25
 
 
 def hoffmann_grid() -> FloatArray:
     """The 4,500 starts of Hoffmann et al. 2022, App. D.2, as rows (a, b, e, alpha, beta)."""
     rows = itertools.product(GRID_A, GRID_B, GRID_E, GRID_ALPHA, GRID_BETA)
     return np.array(list(rows), dtype=float)
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    theta: FloatArray
-    f: FloatArray
-    grad: FloatArray
-    converged: NDArray[np.bool_]
-    iterations: int
-
-
-def batched_newton(
-    theta0: FloatArray,
-    data: HuberData,
-    weights: FloatArray | None = None,
-    *,
-    max_iter: int = NEWTON_MAX_ITER,
-    ftol: float = NEWTON_FTOL,
-) -> BatchResult:
-    """Damped Newton (Levenberg-Marquardt on |eigenvalues|) on every row of theta0 at once.
-
-    A row stops when an accepted step lowers f by less than ftol * f, or when its damping
-    exceeds _MU_CEIL times the Hessian's scale (no step lowers f: a stall, flagged unconverged
-    unless its gradient is negligible).
-    """
-    theta = np.array(theta0, dtype=float)
-    m = theta.shape[0]
-    f, g, h = evaluate(theta, data, weights)
-    assert g is not None and h is not None
-    mu = np.full(m, _MU_START)
-    size = data.x.size if weights is None else weights.sum(axis=1)
-    gtol = NEWTON_GTOL * data.delta * np.broadcast_to(size, (m,))
-    converged = np.abs(g).max(axis=1) <= gtol
-    active = ~converged
-    iteration = 0
-    for iteration in range(1, max_iter + 1):  # noqa: B007 - reported
-        idx = np.flatnonzero(active)
-        if idx.size == 0:
-            break
-        lam, vec = np.linalg.eigh(h[idx])
-        scale = np.abs(lam).max(axis=1)
-        damp = np.maximum(mu[idx] * scale, _MU_FLOOR)
-        coef = np.einsum("mij,mi->mj", vec, g[idx]) / (np.abs(lam) + damp[:, None])
-        step = -np.einsum("mij,mj->mi", vec, coef)
-        trial = theta[idx] + step
-        w = None if weights is None else weights[idx]
-        ok_step = np.isfinite(trial).all(axis=1)
-        trial[~ok_step] = theta[idx][~ok_step]
-        f_new, g_new, h_new = evaluate(trial, data, w)
-        assert g_new is not None and h_new is not None
-        accept = ok_step & np.isfinite(f_new) & (f_new < f[idx])
-        decrease = f[idx] - f_new
-        acc = idx[accept]
-        small = accept & (
-            (decrease <= ftol * np.abs(f_new)) | (np.abs(g_new).max(axis=1) <= gtol[idx])
-        )
-        theta[acc] = trial[accept]
-        f[acc] = f_new[accept]
-        g[acc] = g_new[accept]
-        h[acc] = h_new[accept]
-        mu[acc] = mu[acc] * _MU_DOWN
-        rej = idx[~accept]
-        mu[rej] = mu[rej] * _MU_UP
-        done_small = idx[small]
-        converged[done_small] = True
-        active[done_small] = False
-        stalled = rej[mu[rej] > _MU_CEIL]
-        active[stalled] = False
-    # a stalled row is converged when no direction could lower f: its gradient is negligible
-    converged |= ~active & (np.abs(g).max(axis=1) <= 1e3 * gtol)
-    return BatchResult(theta, f, g, converged, iteration)
 
 
 def _lbfgsb(theta0: FloatArray, data: HuberData) -> tuple[FloatArray, float]:
@@ -165,17 +110,25 @@ def _lbfgsb(theta0: FloatArray, data: HuberData) -> tuple[FloatArray, float]:
 
 @dataclass(frozen=True)
 class GridFit:
-    """The outcome of the multi-start search (before any bootstrap)."""
+    """The outcome of the multi-start search (before any bootstrap).
+
+    ``n_starts`` counts the candidate starts scored (grid points), ``n_followed`` those followed
+    by Newton and ``n_reached_best`` the followed ones that ended within ``reached_rtol`` of the
+    best objective; ``final_theta`` and ``final_objective`` say where each candidate ended (its
+    start and screening objective when it was not followed).
+    """
 
     theta: FloatArray
     objective: float
+    method: str
     n_starts: int
     n_followed: int
     n_reached_best: int
     hessian_condition: float
-    warnings: tuple[str, ...]
-    final_theta: FloatArray  # (n_starts, 5) where each start ended
-    final_objective: FloatArray  # (n_starts,)
+    warnings: tuple[dict[str, Any], ...]  # messages (llmplan.core.messages_fit)
+    starts: FloatArray
+    final_theta: FloatArray
+    final_objective: FloatArray
 
 
 def fit_grid(
@@ -184,149 +137,192 @@ def fit_grid(
     losses: ArrayLike,
     *,
     delta: float = HUBER_DELTA,
+    method: str = "profile",
     starts: ArrayLike | None = None,
     n_follow: int | None = DEFAULT_FOLLOW,
-    n_refine: int = DEFAULT_REFINE,
+    n_refine: int | None = None,
     reached_rtol: float = REACHED_RTOL,
 ) -> GridFit:
-    """Minimise f from the starts (default: Hoffmann's grid) and keep the best minimum.
+    """Minimise f from many starts and keep the best minimum.
 
-    Steps: f at every start in one vectorised pass; batched Newton to convergence from the
-    ``n_follow`` starts with the lowest f (all of them when ``None``); L-BFGS-B (analytic
-    gradient) from the ``n_refine`` best distinct end points; confirmation of the best (Newton
-    polish, gradient, Hessian). ``n_reached_best`` counts the followed starts that ended within
-    ``reached_rtol`` of the best objective.
+    ``method`` "profile" (the default: starts from :mod:`.profile`) or "grid" (Hoffmann's grid,
+    or ``starts`` when given, scored in one pass; the ``n_follow`` best followed, all when
+    ``None``). Then L-BFGS-B (analytic gradient) from the ``n_refine`` best distinct end points
+    (default: 0 for "profile", :data:`DEFAULT_REFINE` for "grid") and a confirming Newton polish.
     """
     data = make_data(params, tokens, losses, delta=delta)
-    theta0 = hoffmann_grid() if starts is None else np.atleast_2d(np.asarray(starts, float))
-    if theta0.shape[1] != 5:
-        raise InputError(
-            Where("fit", field="starts"), "each start needs 5 values (a, b, e, alpha, beta)"
-        )
+    if method not in ("profile", "grid"):
+        raise InputError(Where("fit", field="method"), f"'{method}'", expected="profile or grid")
+    profile = None
+    screen = data
+    if method == "profile" and starts is None:
+        # the screen only chooses starts; on many points, evenly spaced points of them suffice
+        if data.size > SCREEN_POINTS:
+            screen = data.subset(np.linspace(0, data.size - 1, SCREEN_POINTS).astype(np.intp))
+        profile = profile_starts(screen)
+        if not np.isfinite(profile[1]).any():
+            profile = None  # no usable profile point (overflow everywhere): Hoffmann's grid
+    if profile is not None:
+        theta0, f0 = profile
+        follow = basin_starts(f0, (len(PROFILE_AXIS), len(PROFILE_AXIS)))
+        axes = (None, None, None, PROFILE_AXIS, PROFILE_AXIS)
+        refine = 0 if n_refine is None else n_refine
+    else:
+        theta0 = hoffmann_grid() if starts is None else np.atleast_2d(np.asarray(starts, float))
+        if theta0.shape[1] != 5:
+            raise InputError(
+                Where("fit", field="starts"), "each start needs 5 values (a, b, e, alpha, beta)"
+            )
+        f0, _, _ = evaluate(theta0, data, None, derivatives=False)
+        follow = np.argsort(np.where(np.isfinite(f0), f0, np.inf), kind="stable")
+        if n_follow is not None:
+            follow = follow[: max(1, min(n_follow, theta0.shape[0]))]
+        axes = (GRID_A, GRID_B, GRID_E, GRID_ALPHA, GRID_BETA) if starts is None else None
+        refine = DEFAULT_REFINE if n_refine is None else n_refine
     n_starts = theta0.shape[0]
-    # screen: the objective at every start, in one vectorised pass; follow the most promising
-    f0, _, _ = evaluate(theta0, data, None, derivatives=False)
-    follow = np.argsort(f0, kind="stable")
-    if n_follow is not None:
-        follow = follow[: max(1, min(n_follow, n_starts))]
-    batch = batched_newton(theta0[follow], data)
     final_theta = theta0.copy()
     final_f = f0.copy()
-    final_theta[follow] = batch.theta
-    final_f[follow] = batch.f
+    if profile is not None and screen is not data:
+        final_theta[follow], final_f[follow] = _descend_large(theta0[follow], screen, data)
+    else:
+        # profile starts that collapse into one basin finish as one (the exhaustive grid keeps all)
+        merge = MERGE_TOL if profile is not None else None
+        batch = batched_newton(theta0[follow], data, merge_tol=merge)
+        final_theta[follow], final_f[follow] = batch.theta, batch.f
     followed = np.zeros(n_starts, dtype=bool)
     followed[follow] = True
-
-    # refine the most promising distinct minima with L-BFGS-B
-    order = np.argsort(final_f)
-    chosen: list[int] = []
-    for k in order:
-        if len(chosen) >= n_refine:
-            break
-        if not np.isfinite(final_f[k]):
-            continue
-        if any(abs(final_f[k] - final_f[j]) <= 1e-12 * abs(final_f[j]) for j in chosen):
-            continue
-        chosen.append(int(k))
-    for k in chosen:
+    for k in _distinct_best(final_f, refine):
         theta_k, f_k = _lbfgsb(final_theta[k], data)
         if f_k < final_f[k]:
             final_theta[k], final_f[k] = theta_k, f_k
 
     # confirm the best: Newton polish from it must not find anything lower
-    best = int(np.nanargmin(final_f))
-    polish = batched_newton(final_theta[best][None, :], data)
-    if polish.f[0] < final_f[best]:
-        final_theta[best], final_f[best] = polish.theta[0], polish.f[0]
+    best = int(np.nanargmin(np.where(followed & np.isfinite(final_f), final_f, np.nan)))
+    for attempt in range(2):
+        if attempt:  # Newton can stop where a point's Huber loss changes branch: L-BFGS-B
+            theta_k, f_k = _lbfgsb(final_theta[best], data)  # moves on, Newton polishes again
+            if f_k <= final_f[best]:
+                final_theta[best], final_f[best] = theta_k, f_k
+        polish = batched_newton(final_theta[best][None, :], data, mu_start=1e-9)
+        if polish.f[0] < final_f[best]:
+            final_theta[best], final_f[best] = polish.theta[0], polish.f[0]
+        if _decrement(final_theta[best], data) <= DECREMENT_RTOL * abs(final_f[best]):
+            break
     theta = final_theta[best]
     f_best = float(final_f[best])
     reached = followed & (final_f <= f_best + reached_rtol * abs(f_best))
-    _, g, hess = evaluate(theta[None, :], data, None)
-    assert g is not None and hess is not None
-
-    warnings: list[str] = []
-    eig = np.linalg.eigvalsh(hess[0])
-    cond = float(abs(eig[-1]) / abs(eig[0])) if eig[0] != 0 else float("inf")
-    if eig[0] <= 0:
-        warnings.append(
-            "the Hessian at the optimum is not positive definite (smallest eigenvalue "
-            f"{eig[0]:.3g}): the minimum is flat in some direction and the parameters are not "
-            "identified by these data"
-        )
-    elif cond > ILL_CONDITIONED:
-        warnings.append(
-            f"the Hessian at the optimum is ill-conditioned (condition number {cond:.3g}): "
-            "some parameter combinations are poorly determined"
-        )
-    gnorm = float(np.linalg.norm(g[0]))
-    if gnorm > 1e-6 * max(abs(f_best), 1e-12):
-        warnings.append(f"the gradient at the optimum is not negligible (|g| = {gnorm:.3g})")
-    if starts is None:
-        warnings.extend(_edge_warnings(theta, theta0[reached]))
+    cond, warnings = _optimum_checks(theta, f_best, data)
+    if axes is not None:
+        warnings.extend(_edge_warnings(theta, theta0[reached], axes))
     return GridFit(
         theta=theta,
         objective=f_best,
+        method="profile" if profile is not None else ("grid" if starts is None else "starts"),
         n_starts=int(n_starts),
         n_followed=int(followed.sum()),
         n_reached_best=int(reached.sum()),
         hessian_condition=cond,
         warnings=tuple(warnings),
+        starts=theta0,
         final_theta=final_theta,
         final_objective=final_f,
     )
 
 
-def _edge_warnings(theta: FloatArray, reached_starts: FloatArray) -> list[str]:
-    """Hoffmann et al. 2022, App. D.2: the optimum and its best starts should be inside the grid."""
-    out = []
-    axes = (GRID_A, GRID_B, GRID_E, GRID_ALPHA, GRID_BETA)
+def _descend_large(
+    starts: FloatArray, screen: HuberData, data: HuberData
+) -> tuple[FloatArray, FloatArray]:
+    """Newton from every start on the screening points, then on all points from the
+    :data:`LARGE_FOLLOW` best distinct minima found there; the others' ends are scored on all
+    points. Returns end points and their full-data objectives."""
+    pre = batched_newton(starts, screen, merge_tol=MERGE_TOL)
+    keep = _distinct_best(np.where(np.isfinite(pre.f), pre.f, np.inf), LARGE_FOLLOW)
+    theta = pre.theta.copy()
+    f, _, _ = evaluate(theta, data, None, derivatives=False)
+    batch = batched_newton(theta[keep], data, merge_tol=MERGE_TOL)
+    theta[keep], f[keep] = batch.theta, batch.f
+    return theta, f
+
+
+def _distinct_best(f: FloatArray, count: int) -> list[int]:
+    """Indices of the ``count`` lowest finite values of f that differ by more than 1e-12."""
+    chosen: list[int] = []
+    for k in np.argsort(f):
+        if len(chosen) >= count:
+            break
+        if not np.isfinite(f[k]):
+            continue
+        if any(abs(f[k] - f[j]) <= 1e-12 * abs(f[j]) for j in chosen):
+            continue
+        chosen.append(int(k))
+    return chosen
+
+
+def _decrement(theta: FloatArray, data: HuberData) -> float:
+    """g^T H^-1 g / 2 at theta (inf where H is not positive definite)."""
+    _, g, h = evaluate(theta[None, :], data, None)
+    assert g is not None and h is not None
+    chol, pd = cholesky(h)
+    return float(0.5 * np.sum(forward(chol, g) ** 2)) if pd[0] else float("inf")
+
+
+def _optimum_checks(
+    theta: FloatArray, f_best: float, data: HuberData
+) -> tuple[float, list[dict[str, Any]]]:
+    """Condition number of the Hessian at the optimum and warnings (messages) about it and the
+    gradient."""
+    _, g, hess = evaluate(theta[None, :], data, None)
+    assert g is not None and hess is not None
+    warnings: list[dict[str, Any]] = []
+    eig = np.linalg.eigvalsh(hess[0])
+    cond = float(abs(eig[-1]) / abs(eig[0])) if eig[0] != 0 else float("inf")
+    if eig[0] <= 0:
+        warnings.append(message("fit.hessian.not_positive_definite", eigenvalue=float(eig[0])))
+    elif cond > ILL_CONDITIONED:
+        warnings.append(message("fit.hessian.ill_conditioned", condition=cond))
+    decrement = _decrement(theta, data)
+    if eig[0] > 0 and decrement > DECREMENT_RTOL * abs(f_best):
+        warnings.append(
+            message(
+                "fit.not_converged",
+                fraction=decrement / abs(f_best),
+                gradient=float(np.linalg.norm(g[0])),
+            )
+        )
+    return cond, warnings
+
+
+def _edge_warnings(
+    theta: FloatArray,
+    reached_starts: FloatArray,
+    axes: tuple[tuple[float, ...] | None, ...],
+) -> list[dict[str, Any]]:
+    """Hoffmann et al. 2022, App. D.2: the optimum and its best starts should be inside the grid
+    (warnings as messages).
+
+    ``axes`` are the grid's values per parameter (None: that parameter is not gridded).
+    """
+    out: list[dict[str, Any]] = []
     for k, (name, axis) in enumerate(zip(THETA_NAMES, axes, strict=True)):
+        if axis is None:
+            continue
         lo, hi = min(axis), max(axis)
         if not lo < theta[k] < hi:
             out.append(
-                f"the optimum {name} = {theta[k]:.4g} lies on or beyond the edge of the "
-                f"initialisation grid [{lo:g}, {hi:g}]"
+                message(
+                    "fit.grid.optimum_on_edge",
+                    name=name,
+                    value=float(theta[k]),
+                    low=float(lo),
+                    high=float(hi),
+                )
             )
     if reached_starts.size:
         interior = np.ones(len(reached_starts), dtype=bool)
         for k, axis in enumerate(axes):
-            interior &= (reached_starts[:, k] > min(axis)) & (reached_starts[:, k] < max(axis))
+            if axis is not None:
+                inside = (reached_starts[:, k] > min(axis)) & (reached_starts[:, k] < max(axis))
+                interior &= inside
         if not interior.any():
-            out.append(
-                "every start that reached the optimum lies on the edge of the initialisation "
-                "grid: a wider grid might find a better minimum"
-            )
+            out.append(message("fit.grid.starts_on_edge"))
     return out
-
-
-def bootstrap_fits(
-    params: ArrayLike,
-    tokens: ArrayLike,
-    losses: ArrayLike,
-    theta_start: ArrayLike,
-    *,
-    n_resamples: int,
-    seed: int = 0,
-    delta: float = HUBER_DELTA,
-    chunk: int = 500,
-) -> tuple[FloatArray, NDArray[np.bool_]]:
-    """Refit on ``n_resamples`` resamples of the points (with replacement), all at once.
-
-    Each resample is a vector of multinomial counts (weights) over the points; every refit
-    starts from ``theta_start`` (the full-data optimum). Returns the fitted theta rows
-    (n_resamples, 5) and whether each converged.
-    """
-    data = make_data(params, tokens, losses, delta=delta)
-    n = data.x.size
-    rng = np.random.default_rng(seed)
-    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_resamples).astype(float)
-    start = np.asarray(theta_start, dtype=float)
-    thetas = np.empty((n_resamples, 5))
-    converged = np.zeros(n_resamples, dtype=bool)
-    for lo in range(0, n_resamples, chunk):
-        hi = min(lo + chunk, n_resamples)
-        theta0 = np.repeat(start[None, :], hi - lo, axis=0)
-        res = batched_newton(theta0, data, counts[lo:hi])
-        thetas[lo:hi] = res.theta
-        converged[lo:hi] = res.converged
-    return thetas, converged

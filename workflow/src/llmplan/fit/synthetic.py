@@ -98,3 +98,46 @@ def _as_law(law_params: ParametricLaw | Mapping[str, float]) -> ParametricLaw:
         flops_range=(0.0, float("inf")),
         **{k: float(law_params[k]) for k in ("E", "A", "B", "alpha", "beta")},
     )
+
+
+def synthetic_checkpoints(
+    law_params: ParametricLaw | Mapping[str, float],
+    sizes: Sequence[float],
+    tokens_per_param: Sequence[float],
+    checkpoints: int,
+    *,
+    noise_sd: float,
+    seed: int,
+) -> pd.DataFrame:
+    """Training curves: one run per (size, horizon), evaluated at evenly spaced checkpoints.
+
+    Run (N, r) trains on D_max = r N tokens; checkpoint j of k sits at D = D_max j / k (as a
+    training log records every so many steps), C = 6 N D, loss = L(N, D) exp(sd z). This is the
+    shape of a large runs table (len(sizes) x len(tokens_per_param) x checkpoints rows); the loss
+    of a checkpoint is the law's, not that of a run whose schedule ended there.
+    """
+    law = _as_law(law_params)
+    if checkpoints < 1 or len(sizes) == 0 or len(tokens_per_param) == 0:
+        raise InputError(
+            Where("synthetic_checkpoints"), "nothing to generate", expected=">= 1 each"
+        )
+    rng = np.random.default_rng(seed)
+    n_runs = len(sizes) * len(tokens_per_param)
+    params = np.repeat(np.repeat(np.asarray(sizes, float), len(tokens_per_param)), checkpoints)
+    ratio = np.repeat(np.tile(np.asarray(tokens_per_param, float), len(sizes)), checkpoints)
+    frac = np.tile(np.arange(1, checkpoints + 1) / checkpoints, n_runs)
+    tokens = ratio * params * frac
+    loss = law.loss(params, tokens) * np.exp(noise_sd * rng.standard_normal(params.size))
+    out = pd.DataFrame(
+        {
+            "N": params,
+            "D": tokens,
+            "C": 6.0 * params * tokens,
+            "loss": loss,
+            "run": pd.array(np.repeat([f"r{k}" for k in range(n_runs)], checkpoints), "string"),
+            "step": np.tile(np.arange(1, checkpoints + 1), n_runs).astype(float),
+        }
+    )
+    out.attrs["label"] = SYNTHETIC_LABEL
+    out.attrs["source"] = f"synthetic training curves ({n_runs} runs x {checkpoints} checkpoints)"
+    return out

@@ -34,6 +34,7 @@ from llmplan.core.compute import FLOPS_PER_PF_DAY, HOURS_PER_DAY, SECONDS_PER_HO
 from llmplan.core.errors import InputError, Where, unknown_choice
 from llmplan.core.messages import message
 from llmplan.core.units import parse_quantity
+from llmplan.inputs.bounds import COUNT_MAX, DAYS_MAX, MFU_MIN, PRICE_MAX, check_budget_flops
 from llmplan.inputs.catalog import Hardware
 
 #: The keys that state the amount of a budget; exactly one must be present.
@@ -332,17 +333,26 @@ def resolve_budget(
             raise InputError(err.where, err.problem, expected=mfu_expected) from None
         if not 0 < mfu <= 1:
             raise InputError(where.at("mfu"), f"found {spec['mfu']!r}", expected=mfu_expected)
+        if mfu < MFU_MIN:
+            raise InputError(
+                where.at("mfu"),
+                f"found {spec['mfu']!r}, which is below {MFU_MIN} (1%)",
+                expected=f"{mfu_expected}; no real run is under 1%",
+            )
     notes: list[dict[str, Any]] = []
     if hw is not None and mfu is None:
         mfu = assumptions.mfu
         notes.append(message("budget.mfu_auto" if auto else "budget.mfu_assumed", mfu=mfu))
-    count = parse_quantity(spec["count"], where.at("count")) if "count" in spec else None
-    if count is not None and count != math.floor(count):
-        raise InputError(
-            where.at("count"), f"found {spec['count']!r}", expected="a whole number of accelerators"
-        )
+    count = None
+    if "count" in spec:
+        whole = "a whole number of accelerators"
+        count = parse_quantity(spec["count"], where.at("count"), at_most=COUNT_MAX, expected=whole)
+        if count != math.floor(count):
+            raise InputError(where.at("count"), f"found {spec['count']!r}", expected=whole)
     price = (
-        parse_quantity(spec["price_per_hour"], where.at("price_per_hour"), kind="usd")
+        parse_quantity(
+            spec["price_per_hour"], where.at("price_per_hour"), kind="usd", at_most=PRICE_MAX
+        )
         if "price_per_hour" in spec
         else None
     )
@@ -356,7 +366,7 @@ def resolve_budget(
         assert hw is not None and mfu is not None
         if form == "days":
             assert count is not None
-            days = parse_quantity(spec["days"], amount_where, kind="days")
+            days = parse_quantity(spec["days"], amount_where, kind="days", at_most=DAYS_MAX)
             gpu_hours = count * days * HOURS_PER_DAY
         elif form == "gpu_hours":
             gpu_hours = parse_quantity(spec["gpu_hours"], amount_where, kind="gpu_hours")
@@ -368,6 +378,7 @@ def resolve_budget(
         raise InputError(
             where, f"the budget comes to {flops!r} FLOPs", expected="a finite positive budget"
         )
+    check_budget_flops(flops, amount_where)
     budget = budget_from_flops(
         flops,
         form=form,

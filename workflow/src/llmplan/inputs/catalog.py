@@ -9,6 +9,7 @@ Derived tables (compute, implied MFU, D / D_opt under each law) are in :mod:`llm
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,10 +17,18 @@ from typing import Any, Final
 
 from llmplan.arch.shape import ModelShape, shape_problems
 from llmplan.core.compute import FLOPS_PER_PF_DAY, HOURS_PER_DAY
-from llmplan.core.errors import InputError, Where, unknown_choice
+from llmplan.core.errors import (
+    ErrorCollector,
+    InputError,
+    InputErrors,
+    Where,
+    all_errors,
+    unknown_choice,
+)
 from llmplan.core.units import parse_quantity
+from llmplan.inputs.bounds import CATALOG_MAXIMA
 from llmplan.io.schema import validate_doc
-from llmplan.io.yamldoc import YamlDoc, read_yaml
+from llmplan.io.yamldoc import YamlDoc, parse_yaml, read_text
 
 PRECISIONS = ("bf16", "fp16", "fp8", "tf32", "fp32")
 
@@ -227,57 +236,87 @@ def _entry_where(doc: YamlDoc, section: str, i: int, entry: str, *field: str) ->
     return Where(doc.file, entry, ".".join(field) or None, doc.line(section, i, *field))
 
 
-def _read_docs(paths: list[Path]) -> list[YamlDoc]:
+def _read_docs(texts: tuple[tuple[str, str], ...], errors: ErrorCollector) -> list[YamlDoc]:
+    """The catalog files (name, text) that parse and match the schema; the mistakes of the
+    others go to ``errors``."""
     docs = []
-    for path in sorted(paths):
-        doc = read_yaml(path)
-        if doc.data is None:
-            raise InputError(
-                doc.where(), "the file is empty", expected="a 'models:' or 'hardware:' list"
-            )
-        if not isinstance(doc.data, dict):
-            raise InputError(
-                doc.where(),
-                f"found {type(doc.data).__name__}",
-                expected="a mapping with 'models:' or 'hardware:'",
-            )
-        try:
-            validate_doc(doc, "catalog")
-        except InputError as err:
-            raise _entry_error(doc, err) from None
-        docs.append(doc)
+    for file, text in texts:
+        with errors.checking():
+            doc = parse_yaml(text, file, entry_key="id")
+            if doc.data is None:
+                raise InputError(
+                    doc.where(), "the file is empty", expected="a 'models:' or 'hardware:' list"
+                )
+            if not isinstance(doc.data, dict):
+                raise InputError(
+                    doc.where(),
+                    f"found {type(doc.data).__name__}",
+                    expected="a mapping with 'models:' or 'hardware:'",
+                )
+            try:
+                validate_doc(doc, "catalog")
+            except InputError as err:
+                raise InputErrors([_entry_error(doc, e) for e in all_errors(err)]) from None
+            docs.append(doc)
     return docs
 
 
 def load_catalog(catalog_dir: Path | str) -> Catalog:
     """Load every ``*.yaml`` under ``catalog_dir`` into a validated, normalised :class:`Catalog`.
 
+    The same texts give the same catalog, so it is built once per process for them (the command
+    line and the checks read it more than once).
+
     Raises
     ------
     InputError
         Naming file, entry and field for a schema violation, a malformed quantity, a duplicate id or
-        an unknown hardware id.
+        an unknown hardware id (:class:`~llmplan.core.errors.InputErrors` for several, in every
+        file).
     """
     catalog_dir = Path(catalog_dir)
-    paths = list(catalog_dir.glob("*.yaml"))
+    paths = sorted(catalog_dir.glob("*.yaml")) if catalog_dir.is_dir() else []
     if not paths:
         raise InputError(
             str(catalog_dir), "no *.yaml files", expected="models.yaml and hardware.yaml"
         )
-    docs = _read_docs(paths)
+    errors = ErrorCollector()
+    texts = []
+    for path in paths:
+        with errors.checking():
+            texts.append((str(path), read_text(path, str(path))))
+    if errors.errors:
+        try:  # the files that can be read may hold mistakes too
+            _catalog(tuple(texts))
+        except InputError as err:
+            errors.add(err)
+        errors.raise_if_any()
+    return _catalog(tuple(texts))
+
+
+@functools.lru_cache(maxsize=4)
+def _catalog(texts: tuple[tuple[str, str], ...]) -> Catalog:
+    """The catalog of these files (name, text); an :class:`InputError` is never cached."""
+    errors = ErrorCollector()
+    docs = _read_docs(texts, errors)
+    # with a file left out, a hardware id may be unknown only because its file is broken
+    check_refs = not errors.errors
     hardware: dict[str, Hardware] = {}
     first: dict[str, str] = {}  # "hardware:<id>" or "model:<id>" -> where it was defined first
     for doc in docs:
         for i, entry in enumerate(doc.data.get("hardware") or []):
             where = _entry_where(doc, "hardware", i, entry["id"], "id")
             if entry["id"] in hardware:
-                raise _duplicate(where, "hardware", entry["id"], first)
+                errors.add(_duplicate(where, "hardware", entry["id"], first))
+                continue
             first[f"hardware:{entry['id']}"] = f"{where.file}:{where.line}"
             hardware[entry["id"]] = Hardware(**entry)
     models: list[Model] = []
     for doc in docs:
         for i, entry in enumerate(doc.data.get("models") or []):
-            models.append(_model(doc, i, entry, hardware, first))
+            with errors.checking():
+                models.append(_model(doc, i, entry, hardware, first, check_refs=check_refs))
+    errors.raise_if_any()
     return Catalog(models=tuple(models), hardware=hardware)
 
 
@@ -295,6 +334,8 @@ def _model(
     entry: dict[str, Any],
     hardware: dict[str, Hardware],
     first: dict[str, str],
+    *,
+    check_refs: bool = True,
 ) -> Model:
     mid = entry["id"]
 
@@ -305,31 +346,38 @@ def _model(
         raise _duplicate(where("id"), "model", mid, first)
     first[f"model:{mid}"] = f"{doc.file}:{doc.line('models', i, 'id')}"
     values = dict(entry)
-    values["params"] = parse_quantity(entry["params"], where("params"), kind="count")
-    values["tokens"] = parse_quantity(entry["tokens"], where("tokens"), kind="count")
-    for key in ("hardware_count", "accelerator_hours"):
+    errors = ErrorCollector()
+    top = CATALOG_MAXIMA
+    for key in ("params", "tokens", "hardware_count", "accelerator_hours"):
         if key in entry:
             kind = "gpu_hours" if key == "accelerator_hours" else "count"
-            values[key] = parse_quantity(entry[key], where(key), kind=kind)
+            with errors.checking():
+                values[key] = parse_quantity(entry[key], where(key), kind=kind, at_most=top[key])
     reported = values.pop("reported_compute", None)
     if reported:
         ((unit, amount),) = reported.items()
         at = where("reported_compute", unit)
-        values["reported_flops"] = (
-            parse_quantity(amount, at, kind="pf_days") * FLOPS_PER_PF_DAY
-            if unit == "pf_days"
-            else parse_quantity(amount, at, kind="flops")
-        )
-    if "hardware" in entry and entry["hardware"] not in hardware:
-        raise unknown_choice(where("hardware"), "hardware id", entry["hardware"], hardware)
+        with errors.checking():
+            values["reported_flops"] = (
+                parse_quantity(amount, at, kind="pf_days", at_most=top["flops"] / FLOPS_PER_PF_DAY)
+                * FLOPS_PER_PF_DAY
+                if unit == "pf_days"
+                else parse_quantity(amount, at, kind="flops", at_most=top["flops"])
+            )
+    if check_refs and "hardware" in entry and entry["hardware"] not in hardware:
+        errors.add(unknown_choice(where("hardware"), "hardware id", entry["hardware"], hardware))
     if "training_days" in entry and "hardware_count" not in entry:
-        raise InputError(
-            where("training_days"),
-            "training_days given without hardware_count",
-            expected="hardware_count as well, so that accelerator-hours can be derived",
+        errors.add(
+            InputError(
+                where("training_days"),
+                "training_days given without hardware_count",
+                expected="hardware_count as well, so that accelerator-hours can be derived",
+            )
         )
     if "shape" in entry:
-        _check_shape(entry["shape"], where)
+        with errors.checking():
+            _check_shape(entry["shape"], where)
+    errors.raise_if_any()
     if "flops_per_param_token" not in entry and entry["architecture"] == "encoder-decoder":
         values["flops_per_param_token"] = 3.0
     return Model(**values)

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from llmplan.core.errors import InputError, Where, unknown_choice
+from llmplan.core.errors import ErrorCollector, InputError, Where, unknown_choice
 from llmplan.core.units import parse_quantity
+from llmplan.inputs.bounds import CONSTRAINT_RANGES
 
 CONSTRAINT_KEYS: Final = ("max_params", "unique_tokens", "inference_tokens")
 
@@ -41,15 +42,24 @@ def parse_constraints(spec: Mapping[str, Any] | None, where: Where) -> Constrain
             f"found {spec!r}",
             expected="a mapping such as {max_params: 30B, unique_tokens: 1T}",
         )
+    errors = ErrorCollector()
     for key in spec:
         if key not in CONSTRAINT_KEYS:
-            raise unknown_choice(where, "constraint", key, CONSTRAINT_KEYS)
+            errors.add(unknown_choice(where, "constraint", key, CONSTRAINT_KEYS))
     values: dict[str, float | None] = {}
     for key in CONSTRAINT_KEYS:
+        values[key] = None
         if spec.get(key) is None:
-            values[key] = None
             continue
-        values[key] = parse_quantity(
-            spec[key], where.at(key), kind="count", allow_zero=key == "inference_tokens"
-        )
+        low, high = CONSTRAINT_RANGES[key]
+        with errors.checking():
+            values[key] = parse_quantity(
+                spec[key],
+                where.at(key),
+                kind="count",
+                allow_zero=key == "inference_tokens",
+                at_least=low or None,
+                at_most=high,
+            )
+    errors.raise_if_any()
     return Constraints(**values)

@@ -12,10 +12,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
-from llmplan.core.errors import InputError, Where, unknown_choice
+from llmplan.core.errors import (
+    ErrorCollector,
+    InputError,
+    InputErrors,
+    Where,
+    all_errors,
+    unknown_choice,
+)
 from llmplan.core.units import parse_quantity
+from llmplan.inputs.bounds import TOKENS_PER_PARAM_RANGE
 from llmplan.inputs.budget import Assumptions, Budget, resolve_budget
 from llmplan.inputs.catalog import Hardware
 from llmplan.inputs.constraints import Constraints, parse_constraints
@@ -63,6 +71,30 @@ def scenario_name(path: Path | str) -> str:
     return name
 
 
+EXPECTED_SCENARIO: Final = (
+    "a mapping with at least 'budget:' and, usually, 'title:' (see config/README.md)"
+)
+
+
+def scenario_document(text: str, file: str) -> YamlDoc:
+    """The scenario's YAML, parsed and checked against the schema (what needs no catalog)."""
+    name = scenario_name(file)
+    try:
+        doc = parse_yaml(text, file)
+    except InputError as err:
+        raise err.in_entry(name) from None
+    if doc.data is None:
+        raise InputError(Where(file, name), "the file is empty", expected=EXPECTED_SCENARIO)
+    if not isinstance(doc.data, dict):
+        raise InputError(
+            Where(file, name, line=1),
+            f"found a {type(doc.data).__name__} at the top level",
+            expected=EXPECTED_SCENARIO,
+        )
+    validate_doc(doc, "scenario", entry=name)
+    return doc
+
+
 def parse_scenario(
     text: str,
     file: str,
@@ -96,24 +128,9 @@ def parse_scenario(
     """
     settings = settings or defaults()
     name = scenario_name(file)
-    try:
-        doc = parse_yaml(text, file)
-    except InputError as err:
-        raise err.in_entry(name) from None
-    if doc.data is None:
-        raise InputError(
-            Where(file, name),
-            "the file is empty",
-            expected="a mapping with at least 'title:' and 'budget:' (see config/README.md)",
-        )
-    if not isinstance(doc.data, dict):
-        raise InputError(
-            Where(file, name, line=1),
-            f"found a {type(doc.data).__name__} at the top level",
-            expected="a mapping with at least 'title:' and 'budget:' (see config/README.md)",
-        )
-    validate_doc(doc, "scenario", entry=name)
+    doc = scenario_document(text, file)
     data = doc.data
+    errors = ErrorCollector()
     override = data.get("assumptions") or {}
     assumptions = Assumptions(
         mfu=settings.assumptions.mfu,
@@ -122,17 +139,20 @@ def parse_scenario(
             override.get("grid_kg_co2_per_kwh", settings.assumptions.grid_kg_co2_per_kwh)
         ),
     )
+    budget = None
     try:
         budget = resolve_budget(
             data["budget"], hardware, doc.where("budget", entry=name), assumptions=assumptions
         )
     except InputError as err:
-        raise err.at_line(doc.line_of_field(err.where.field)) from None
+        errors.add(err.at_line(doc.line_of_field(err.where.field)))
+    model = None
     try:
+        hw = budget.hardware if budget is not None else None
         model = parse_model(
-            data.get("model"), doc.where("model", entry=name), hardware=budget.hardware, root=root
+            data.get("model"), doc.where("model", entry=name), hardware=hw, root=root
         )
-        if model.precision is not None and budget.hardware is not None:
+        if budget is not None and model.precision is not None and budget.hardware is not None:
             budget = resolve_budget(
                 data["budget"],
                 hardware,
@@ -142,39 +162,37 @@ def parse_scenario(
             )
     except InputError as err:
         if err.where.file != file:  # a mistake inside the hf_config file: its own file and field
-            raise
-        raise err.at_line(doc.line_of_field(err.where.field)) from None
-    # Only the scenario's own laws are checked here: the defaults come from config/config.yaml,
-    # checked (with its own file and line) by llmplan.inputs.check.check_config.
-    own_laws = tuple(data.get("laws") or ())
-    laws = own_laws or tuple(settings.laws)
-    if known_laws is not None:
-        for i, law in enumerate(own_laws):
-            if law not in known_laws:
-                raise unknown_choice(doc.where("laws", i, entry=name), "law id", law, known_laws)
-    primary = data.get("primary_law", settings.primary_law)
-    if primary not in laws:
-        if "primary_law" in data:
-            raise InputError(
-                doc.where("primary_law", entry=name),
-                f"'{primary}' is not among the scenario's laws",
-                expected="one of " + ", ".join(laws),
-            )
-        primary = laws[0]
-    if len(set(laws)) != len(laws):
-        raise InputError(
-            doc.where("laws", entry=name), "a law is listed twice", expected="distinct law ids"
-        )
+            errors.add(err)
+        else:
+            errors.add(err.at_line(doc.line_of_field(err.where.field)))
+    with errors.checking():
+        laws, primary = _laws(doc, name, data, settings, known_laws)
     ratio = settings.tokens_per_param
     if "tokens_per_param" in data:
-        ratio = parse_quantity(
-            data["tokens_per_param"], doc.where("tokens_per_param", entry=name), kind="number"
+        with errors.checking():
+            ratio = parse_quantity(
+                data["tokens_per_param"],
+                doc.where("tokens_per_param", entry=name),
+                kind="number",
+                at_least=TOKENS_PER_PARAM_RANGE[0],
+                at_most=TOKENS_PER_PARAM_RANGE[1],
+            )
+    constraints = None
+    try:
+        constraints = parse_constraints(
+            data.get("constraints"), doc.where("constraints", entry=name)
         )
+    except InputError as err:
+        errors.add(
+            InputErrors([e.at_line(doc.line_of_field(e.where.field)) for e in all_errors(err)])
+        )
+    errors.raise_if_any()
+    assert budget is not None and constraints is not None and model is not None
     return Scenario(
         name=name,
         file=file,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        title=data["title"],
+        title=data.get("title", name),
         description=data.get("description", ""),
         translations=dict(data.get("translations") or {}),
         budget=budget,
@@ -182,13 +200,63 @@ def parse_scenario(
         laws=laws,
         primary_law=primary,
         tokens_per_param=ratio,
-        constraints=parse_constraints(
-            data.get("constraints"), doc.where("constraints", entry=name)
-        ),
+        constraints=constraints,
         assumptions=assumptions,
         doc=doc,
         model=model,
     )
+
+
+def _laws(
+    doc: YamlDoc,
+    name: str,
+    data: Mapping[str, Any],
+    settings: Settings,
+    known_laws: Sequence[str] | None,
+) -> tuple[tuple[str, ...], str]:
+    """The scenario's laws and primary law.
+
+    The primary law must be among the laws, whether the scenario names it or takes the default
+    of ``config/config.yaml``: a report whose recommendation uses another law than the one its
+    settings name would be a silent substitution.
+    """
+    own_laws = tuple(data.get("laws") or ())
+    laws = own_laws or tuple(settings.laws)
+    errors = ErrorCollector()
+    if known_laws is not None:
+        for i, law in enumerate(own_laws):
+            if law not in known_laws:
+                errors.add(
+                    unknown_choice(doc.where("laws", i, entry=name), "law id", law, known_laws)
+                )
+    if len(set(laws)) != len(laws):
+        errors.add(
+            InputError(
+                doc.where("laws", entry=name), "a law is listed twice", expected="distinct law ids"
+            )
+        )
+    primary = data.get("primary_law", settings.primary_law)
+    if primary not in laws:
+        if "primary_law" in data:
+            errors.add(
+                InputError(
+                    doc.where("primary_law", entry=name),
+                    f"'{primary}' is not among the scenario's laws",
+                    expected="one of " + ", ".join(laws),
+                )
+            )
+        else:
+            errors.add(
+                InputError(
+                    doc.where("laws" if own_laws else (), entry=name),
+                    f"the primary law '{primary}' (primary_law of config/config.yaml) is not "
+                    "among the scenario's laws",
+                    expected=f"'primary_law:' set to one of {', '.join(laws)}, or "
+                    f"'{primary}' added to 'laws:'",
+                )
+            )
+    errors.raise_if_any()
+    return laws, primary
 
 
 def load_scenario(

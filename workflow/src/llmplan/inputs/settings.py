@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from llmplan.core.errors import InputError, unknown_choice
+from llmplan.core.errors import ErrorCollector, InputError, unknown_choice
 from llmplan.inputs.budget import Assumptions
 from llmplan.io.schema import validate_doc, with_defaults
 from llmplan.io.yamldoc import read_yaml
@@ -79,7 +79,7 @@ def read_config(path: Path | str, *, builtin_laws: Sequence[str]) -> dict[str, A
     ``validate()`` prints a jsonschema dump), so a mistake in ``config/config.yaml`` reads like
     one in a scenario. Law ids are checked against ``builtin_laws`` and the config's own fits.
     """
-    doc = read_yaml(path)
+    doc = read_yaml(path, config=True)
     if doc.data is None:
         raise InputError(
             doc.where(),
@@ -93,11 +93,34 @@ def read_config(path: Path | str, *, builtin_laws: Sequence[str]) -> dict[str, A
             f"found a {type(doc.data).__name__} at the top level",
             expected="a mapping of settings such as 'laws:' and 'assumptions:'",
         )
-    validate_doc(doc, "config")
+    errors = ErrorCollector()
+    with errors.checking():
+        validate_doc(doc, "config")
+    if errors.errors:  # the law checks below assume the shapes the schema guarantees
+        errors.raise_if_any()
     known = known_law_ids(doc.data, builtin_laws)
-    for i, law in enumerate(doc.data.get("laws") or ()):
+    laws = doc.data.get("laws") or ()
+    for i, law in enumerate(laws):
         if law not in known:
-            raise unknown_choice(doc.where("laws", i), "law id", law, known)
+            errors.add(unknown_choice(doc.where("laws", i), "law id", law, known))
+    if errors.errors:  # with a law misspelt, whether the primary law is among them is moot
+        errors.raise_if_any()
     if "primary_law" in doc.data and doc.data["primary_law"] not in known:
-        raise unknown_choice(doc.where("primary_law"), "law id", doc.data["primary_law"], known)
+        errors.add(
+            unknown_choice(doc.where("primary_law"), "law id", doc.data["primary_law"], known)
+        )
+    elif laws:
+        full = with_defaults({"laws": list(laws), **doc.data}, "config")
+        if full["primary_law"] not in laws:
+            given = "primary_law" in doc.data
+            errors.add(
+                InputError(
+                    doc.where("primary_law" if given else "laws"),
+                    f"the primary law '{full['primary_law']}'"
+                    + ("" if given else " (the default of primary_law)")
+                    + " is not among laws",
+                    expected="primary_law one of " + ", ".join(laws) + ", or it added to laws",
+                )
+            )
+    errors.raise_if_any()
     return dict(doc.data)

@@ -2,13 +2,14 @@
 
 The schemas live in ``workflow/schemas/`` (the same files the Snakefile passes to Snakemake's
 ``validate()``). jsonschema's own messages name neither the file nor the line; this module turns
-the first error into an :class:`~llmplan.errors.InputError` that does, with a "did you mean" for a
-misspelt key.
+every error into an :class:`~llmplan.errors.InputError` that does, with a "did you mean" for a
+misspelt key, and reports them all at once (:class:`~llmplan.errors.InputErrors`).
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
 import functools
 import math
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from llmplan.core.errors import InputError, did_you_mean
+from llmplan.core.errors import InputError, InputErrors, did_you_mean
 from llmplan.io.yamldoc import YamlDoc
 
 SCHEMA_DIR = Path(__file__).resolve().parents[3] / "schemas"
@@ -30,6 +31,12 @@ def load_schema(name: str) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         schema: dict[str, Any] = yaml.safe_load(handle)
     return schema
+
+
+def field_schema(schema_name: str, *path: str | int) -> dict[str, Any]:
+    """The schema of one field (``field_schema("config", "fits", "any", "bootstrap")``), so that
+    the command line applies the same bounds as the files."""
+    return _subschema(load_schema(schema_name), list(path))
 
 
 def _subschema(schema: dict[str, Any], path: list[str | int]) -> dict[str, Any]:
@@ -54,6 +61,8 @@ def _describe(value: Any) -> str:
 
 def _found(value: Any) -> str:
     """What was found, in YAML's words: ``found an empty value``, ``found true``, ``found list [1]``."""
+    if isinstance(value, str) and len(value) > 60:
+        return f"found text {_describe(value)} ({len(value):,} characters)"
     if value is None:
         return "found an empty value (null)"
     if isinstance(value, bool):
@@ -91,39 +100,37 @@ def _description(schema: dict[str, Any], path: list[str | int]) -> str | None:
 
 def _bound_words(err: jsonschema.ValidationError) -> str | None:
     value = err.validator_value
-    return {
-        "minimum": f"at least {value}",
-        "exclusiveMinimum": f"greater than {value}",
-        "maximum": f"at most {value}",
-        "exclusiveMaximum": f"less than {value}",
-        "minLength": "not empty" if value == 1 else f"at least {value} characters",
-        "minItems": "not empty" if value == 1 else f"at least {value} items",
-        "maxItems": f"at most {value} items",
-        "minProperties": "not empty" if value == 1 else f"at least {value} keys",
-        "maxProperties": "exactly one key" if value == 1 else f"at most {value} keys",
-        "pattern": None,
-    }.get(str(err.validator))
+    shown = f"{value:,}" if isinstance(value, int) and value >= 10_000 else f"{value}"
+    words = {
+        "minimum": f"at least {shown}",
+        "exclusiveMinimum": f"greater than {shown}",
+        "maximum": f"at most {shown}",
+        "exclusiveMaximum": f"less than {shown}",
+        "minLength": "not empty" if value == 1 else f"at least {shown} characters",
+        "maxLength": f"at most {shown} characters",
+        "minItems": "not empty" if value == 1 else f"at least {shown} items",
+        "maxItems": f"at most {shown} items",
+        "minProperties": "not empty" if value == 1 else f"at least {shown} keys",
+        "maxProperties": "exactly one key" if value == 1 else f"at most {shown} keys",
+    }
+    return words.get(str(err.validator))
 
 
-def _non_finite(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
-    """Path of the first NaN or infinite number in ``value`` (YAML ``.nan``, ``.inf``), if any.
+def _non_finite(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Paths of the NaN or infinite numbers in ``value`` (YAML ``.nan``, ``.inf``).
 
     JSON schema cannot catch these: NaN compares false with every bound, so ``.nan`` passes
     ``exclusiveMinimum: 0`` and ``maximum: 1`` alike, and ``.inf`` passes any lower bound.
     """
     if isinstance(value, float) and not math.isfinite(value):
-        return path
+        return [path]
     if isinstance(value, dict):
         items: Any = value.items()
     elif isinstance(value, list):
         items = enumerate(value)
     else:
-        return None
-    for key, item in items:
-        found = _non_finite(item, (*path, key))
-        if found is not None:
-            return found
-    return None
+        return []
+    return [found for key, item in items for found in _non_finite(item, (*path, key))]
 
 
 def validate_doc(
@@ -157,22 +164,111 @@ def validate_doc(
     schema = load_schema(schema_name)
     instance = doc.data if data is None else data
     bad = _non_finite(instance)
-    if bad is not None:
+    errors: list[InputError] = []
+    for path in bad:
         value = instance
-        for key in bad:
+        for key in path:
             value = value[key]
-        raise InputError(
-            doc.where(*base, *bad, entry=entry),
-            _found(value),
-            expected=_description(schema, list(bad)) or "a finite number",
+        errors.append(
+            InputError(
+                doc.where(*base, *path, entry=entry),
+                _found(value),
+                expected=_description(schema, list(path)) or "a finite number",
+            )
         )
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(instance), key=lambda e: (len(e.absolute_path), e.path))
-    if not errors:
-        return
-    err = jsonschema.exceptions.best_match(errors)
-    path = [*base, *err.absolute_path]
-    raise _to_input_error(doc, schema, err, path, entry, base)
+    schema_errors = list(validator.iter_errors(instance))
+    misspelt = _misspelt_keys(schema, schema_errors)
+    for err in schema_errors:
+        if _within(err.absolute_path, bad):
+            continue  # already reported as not finite
+        path = [*base, *err.absolute_path]
+        for found in _to_input_errors(doc, schema, err, path, entry, skip=misspelt):
+            if all(found.message != e.message for e in errors):
+                errors.append(found)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputErrors(sorted(errors, key=lambda e: e.where.line or 0))
+
+
+def _misspelt_keys(schema: dict[str, Any], errors: list[Any]) -> set[tuple[Any, ...]]:
+    """Paths of required keys that an unknown key of the same mapping is a misspelling of:
+    'tokns' given and 'tokens' missing is one mistake, not two."""
+    out = set()
+    for err in errors:
+        if err.validator != "additionalProperties" or not isinstance(err.instance, dict):
+            continue
+        allowed = sorted(_subschema(schema, list(err.absolute_path)).get("properties", {}))
+        for key in err.instance:
+            if key in allowed:
+                continue
+            for close in difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5):
+                out.add((*err.absolute_path, close))
+    return out
+
+
+def _within(path: Any, bad: list[tuple[str | int, ...]]) -> bool:
+    path = tuple(path)
+    return any(path[: len(b)] == b for b in bad)
+
+
+def _best(err: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For a oneOf/anyOf error whose alternatives all fail deeper, the most relevant of those."""
+    if err.validator in ("oneOf", "anyOf") and err.context:
+        deeper = [e for e in err.context if len(e.absolute_path) > len(err.absolute_path)]
+        if deeper:
+            return jsonschema.exceptions.best_match(deeper)
+    return err
+
+
+def _to_input_errors(
+    doc: YamlDoc,
+    schema: dict[str, Any],
+    err: jsonschema.ValidationError,
+    path: list[str | int],
+    entry: str | None,
+    *,
+    skip: set[tuple[Any, ...]] = frozenset(),  # type: ignore[assignment]
+) -> list[InputError]:
+    best = _best(err)
+    if best is not err:
+        path = [*path[: len(path) - len(err.absolute_path)], *best.absolute_path]
+        err = best
+    rel = list(err.absolute_path)
+    sub = _subschema(schema, rel)
+    if err.validator == "additionalProperties":
+        allowed = sorted(sub.get("properties", {}))
+        extra = [k for k in err.instance if k not in allowed] or ["?"]
+        return [
+            InputError(
+                doc.where(*path, key, entry=entry),
+                f"unknown key '{_short_key(key)}'",
+                expected="one of " + ", ".join(allowed),
+                hint=did_you_mean(str(key), allowed),
+            )
+            for key in extra
+        ]
+    if err.validator == "required":
+        missing = [
+            k
+            for k in err.validator_value
+            if k not in (err.instance or {}) and (*err.absolute_path, k) not in skip
+        ]
+        return [
+            InputError(
+                doc.where(*path, key, entry=entry),
+                f"missing required field '{key}'",
+                expected=sub.get("properties", {}).get(key, {}).get("description"),
+            )
+            for key in missing
+        ]
+    return [_to_input_error(doc, schema, err, path, entry)]
+
+
+def _short_key(key: Any) -> str:
+    text = str(key)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _to_input_error(
@@ -181,29 +277,8 @@ def _to_input_error(
     err: jsonschema.ValidationError,
     path: list[str | int],
     entry: str | None,
-    base: tuple[str | int, ...],
 ) -> InputError:
     rel = list(err.absolute_path)
-    sub = _subschema(schema, rel)
-    if err.validator == "additionalProperties":
-        allowed = sorted(sub.get("properties", {}))
-        extra = [k for k in err.instance if k not in allowed]
-        key = extra[0] if extra else "?"
-        return InputError(
-            doc.where(*path, key, entry=entry),
-            f"unknown key '{key}'",
-            expected="one of " + ", ".join(allowed),
-            hint=did_you_mean(str(key), allowed),
-        )
-    if err.validator == "required":
-        missing = [k for k in err.validator_value if k not in (err.instance or {})]
-        key = missing[0] if missing else "?"
-        described = sub.get("properties", {}).get(key, {}).get("description")
-        return InputError(
-            doc.where(*path, key, entry=entry),
-            f"missing required field '{key}'",
-            expected=described,
-        )
     if err.validator == "enum":
         allowed = [str(v) for v in err.validator_value]
         return InputError(

@@ -20,7 +20,11 @@ D_opt = C / (6 N_opt).
 Uncertainty. A law may carry parameter samples (rows of E, A, B, alpha, beta): bootstrap rows of a
 fit, or draws from published standard errors. :meth:`ParametricLaw.intervals` pushes every sample
 through eq. 4 and reports the house interval (:mod:`llmplan.core.intervals`) of N_opt, D_opt and
-the loss at the optimum. All functions are vectorised over numpy arrays of budgets.
+the loss at the optimum: parameter uncertainty only, the interval of the *expected* loss. A fitted
+law may also carry the quantiles of its log-residuals (the run-to-run noise its fit saw); then the
+loss *prediction* interval of a single run, which adds that noise to every sample's prediction
+(:func:`llmplan.core.intervals.predictive_interval`), is reported beside it.
+All functions are vectorised over numpy arrays of budgets.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from llmplan.core.compute import FLOPS_PER_PARAM_TOKEN, tokens_for_flops
-from llmplan.core.intervals import percentile_interval
+from llmplan.core.intervals import percentile_interval, predictive_interval
 
 FloatArray = NDArray[np.float64]
 
@@ -194,6 +198,8 @@ class ParametricLaw(Law):
     alpha: float
     beta: float
     samples: FloatArray | None = field(default=None, compare=False, repr=False)
+    #: Quantiles of the log-residuals log(observed / predicted) of the fit (run-to-run noise).
+    residuals: FloatArray | None = field(default=None, compare=False, repr=False)
 
     @property
     def has_loss(self) -> bool:
@@ -247,7 +253,10 @@ class ParametricLaw(Law):
         """House intervals of N_opt, D_opt and L(N_opt, D_opt) over the samples.
 
         Each sample [E, A, B, alpha, beta] is a law of its own; its eq. 4 optimum at ``flops`` and
-        the loss there are computed, and the percentiles over samples reported.
+        the loss there are computed, and the percentiles over samples reported. ``loss`` is the
+        interval of the expected loss (parameter uncertainty only); when the law carries
+        residuals, ``loss_prediction`` is the interval of one run's observed loss there (the
+        same samples, each plus every residual).
         """
         if not self.has_samples:
             return None
@@ -255,11 +264,36 @@ class ParametricLaw(Law):
         e, a_, b_, al, be = (self.samples[:, i] for i in range(5))
         params, tokens = eq4_optimum(float(flops), a_, b_, al, be)
         loss = parametric_loss(params, tokens, e, a_, b_, al, be)
-        return {
+        out = {
             "params": _interval(params),
             "tokens": _interval(tokens),
             "loss": _interval(loss),
         }
+        if self.residuals is not None:
+            low, high = predictive_interval(np.log(loss)[:, None], self.residuals)
+            out["loss_prediction"] = [float(low[0]), float(high[0])]
+        return out
+
+    def loss_bands(
+        self, params: ArrayLike, tokens: ArrayLike, *, noise: bool = True
+    ) -> tuple[FloatArray, FloatArray]:
+        """House intervals (low, high arrays) of the loss at many (N, D): with ``noise`` (and
+        residuals) for one run's observed loss, else for the expected loss. Without samples, the
+        central law alone (a zero-width band). :meth:`loss_interval` is the one-point form that
+        says None when the law has no uncertainty."""
+        n = np.atleast_1d(np.asarray(params, dtype=float))
+        d = np.atleast_1d(np.asarray(tokens, dtype=float))
+        n, d = np.broadcast_arrays(n, d)
+        rows = self.samples if self.has_samples else None
+        if rows is None:
+            rows = np.array([[self.E, self.A, self.B, self.alpha, self.beta]])
+        log_pred = np.log(
+            parametric_loss(n[None, :], d[None, :], *(rows[:, i : i + 1] for i in range(5)))
+        )
+        if noise and self.residuals is not None:
+            return predictive_interval(log_pred, self.residuals)
+        low, high = percentile_interval(log_pred)
+        return np.exp(low), np.exp(high)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from llmplan.core.errors import InputError, Where
+from llmplan.io.files import MAX_JSON_BYTES, read_user_text
 from llmplan.laws.base import Law
 from llmplan.laws.registry import law_from_fit
 
@@ -27,17 +28,29 @@ def read_fitted_laws(paths: Iterable[Path | str], where: Where | None = None) ->
     laws: dict[str, Law] = {}
     for path in paths:
         at = where or Where(str(path))
+        named = f"{path}: " if where else ""  # the file, when the message names the flag
         try:
-            doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(at, f"'{path}' not found", expected="a fit.json file") from None
-        except IsADirectoryError:
-            raise InputError(at, f"'{path}' is a directory", expected="a fit.json file") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise InputError(at, f"'{path}' is not JSON ({err})") from None
+            text = read_user_text(path, at, limit=MAX_JSON_BYTES, what="a fit.json file")
+        except InputError as err:
+            raise InputError(at, named + err.problem, expected=err.expected) from None
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise InputError(
+                at, f"{named}is not JSON ({err})", expected="a fit.json file"
+            ) from None
+        except RecursionError:
+            raise InputError(
+                at, f"{named}JSON nested too deeply", expected="a fit.json file"
+            ) from None
         if not isinstance(doc, dict):
             raise InputError(at, f"'{path}' is not a fit result", expected="a JSON object")
         name = str(doc.get("dataset") or Path(path).parent.name)
-        law = law_from_fit(name, doc)
+        try:
+            law = law_from_fit(name, doc)
+        except InputError as err:
+            raise InputError(
+                at, f"{named}not a fit result ({err.problem})", expected=err.expected
+            ) from None
         laws[law.id] = law
     return laws

@@ -252,7 +252,8 @@ def law_from_fit(
         Name of the runs dataset (``data/runs/<dataset>.csv``).
     fit
         Central values under ``E, A, B, alpha, beta``; optional ``bootstrap``, a list of
-        [E, A, B, alpha, beta] rows, becomes the law's samples (intervals).
+        [E, A, B, alpha, beta] rows, becomes the law's samples (intervals); optional
+        ``residual_quantiles`` (log scale) add run-to-run noise to the loss prediction interval.
     flops_range
         Range of 6 N D over the runs, if the caller knows it; unknown by default.
     counts_embeddings
@@ -295,6 +296,7 @@ def law_from_fit(
                 expected="a list of [E, A, B, alpha, beta] rows",
             )
         samples = samples[np.all(np.isfinite(samples) & (samples > 0), axis=1)]
+    residuals = _residuals(fit, where)
     source = str(fit.get("file") or f"the runs of {dataset}")
     if "flops_range" in fit and flops_range == (0.0, math.inf):
         low, high = (float(x) for x in fit["flops_range"])
@@ -319,8 +321,27 @@ def law_from_fit(
         notes=() if samples is not None else ("no bootstrap samples: no intervals",),
         why=N_("Approach 3 fitted by llmplan to your runs; its intervals come from the bootstrap."),
         samples=samples,
+        residuals=residuals,
         **values,
     )
+
+
+def _residuals(fit: Mapping[str, Any], where: Where) -> np.ndarray | None:
+    """``residual_quantiles`` of a fit (log-residual quantiles: the noise of one run), if any."""
+    raw = fit.get("residual_quantiles")
+    if raw is None:
+        return None
+    try:
+        values = np.asarray(raw, dtype=float)
+    except (TypeError, ValueError):
+        values = np.empty(0)
+    if values.ndim != 1 or values.size == 0 or not np.isfinite(values).all():
+        raise InputError(
+            where.at("residual_quantiles"),
+            f"found {str(raw)[:60]!r}",
+            expected="a list of finite numbers (log-residual quantiles)",
+        )
+    return values
 
 
 def _ratio(tokens_per_param: float | None) -> float:

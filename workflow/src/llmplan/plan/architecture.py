@@ -31,7 +31,7 @@ from llmplan.arch.moe import KRAJEWSKI, MOE_E16, MOE_E64, compute_optimal, law_l
 from llmplan.arch.moe import total_from_active as moe_total
 from llmplan.arch.shape import ModelShape
 from llmplan.core.errors import Where
-from llmplan.core.units import format_si
+from llmplan.core.messages import MESSAGES, message
 from llmplan.inputs.catalog import Catalog
 from llmplan.inputs.model import ModelSpec, parse_model
 from llmplan.inputs.scenario import Scenario
@@ -41,34 +41,8 @@ from llmplan.plan.memory import memory_plan
 #: Catalog models with a published shape listed beside the proposal.
 NEAREST_SHAPES: Final = 3
 #: Short names of the FLOPs conventions (:data:`llmplan.arch.flops.CONVENTIONS`).
-CONVENTION_LABEL: Final = {
-    "6n": "6N (Kaplan et al. 2020, eq. 2.1)",
-    "kaplan": "Kaplan et al. 2020, Table 1",
-    "palm": "PaLM, App. B",
-    "palm-causal": "PaLM, App. B, causal mask",
-}
+CONVENTION_LABEL: Final = {c: MESSAGES[f"arch.convention.{c}.label"] for c in CONVENTIONS}
 MLP_TEXT: Final = {"swiglu": "SwiGLU", "gelu": "GELU"}
-#: What each count a law can be fed is.
-COUNT_TEXT: Final = {
-    "total": "all parameters",
-    "non_embedding": "non-embedding",
-    "active": "active parameters",
-    "active_non_embedding": "active non-embedding",
-}
-
-SHAPE_RULE: Final = (
-    "Proposed by llmplan's shape rule (llmplan.arch.families): head dimension 128 (64 below "
-    "d_model 2048), aspect ratio d_model / n_layers 128 from 10B parameters (GPT-3 6.7B-175B, "
-    "LLaMA 7B/13B, Llama 3 8B and 405B) and 64 up to 1B, 8 key/value heads, Meta's FFN rule "
-    "(2/3 x 4d x 1.3, rounded up to multiple_of); among shapes within a factor sqrt(2) of that "
-    "aspect ratio, the one whose exact N is nearest the target. Kaplan et al. 2020 (s3.1) found "
-    "loss within 3% over a factor 40 of aspect ratios, so the shape matters for speed, not loss."
-)
-MOE_SIZING: Final = (
-    "The MoE is sized so that its active parameters equal the recommended N: it costs the dense "
-    "optimum's FLOPs per token, so the budget buys the same tokens; its other experts cost "
-    "memory (sized from all parameters), not FLOPs. The dense laws are fed the active count."
-)
 
 
 def _default_spec(scenario: Scenario) -> ModelSpec:
@@ -77,37 +51,61 @@ def _default_spec(scenario: Scenario) -> ModelSpec:
     return parse_model(None, Where(scenario.file, scenario.name, "model"))
 
 
+def _row(label: str, value: int, note: dict[str, Any] | None) -> dict[str, Any]:
+    said = message(f"arch.row.{label}")
+    messages = {"label": said} | ({"note": note} if note else {})
+    return {
+        "label": said["text"],
+        "value": value,
+        "note": note["text"] if note else "",
+        "messages": messages,
+    }
+
+
 def _shape_rows(shape: ModelShape, counts: Mapping[str, int]) -> list[dict[str, Any]]:
-    attention = "grouped-query" if shape.n_kv_heads < shape.n_heads else "multi-head"
+    attention = "gqa" if shape.n_kv_heads < shape.n_heads else "mha"
     if shape.n_kv_heads == 1:
-        attention = "multi-query"
+        attention = "mqa"
+    sequence = message(
+        "arch.note.sequence",
+        positions=message(f"arch.positions.{shape.positions}"),
+        norm=message(f"arch.norm.{shape.norm}"),
+    )
     rows = [
-        ("Layers", shape.n_layers, ""),
-        (
-            "Model width d_model",
+        _row("layers", shape.n_layers, None),
+        _row(
+            "d_model",
             shape.d_model,
-            f"aspect ratio {shape.d_model / shape.n_layers:.0f}",
+            message("arch.note.aspect", ratio=shape.d_model / shape.n_layers),
         ),
-        ("Query heads", shape.n_heads, f"head dimension {shape.head_dim}"),
-        ("Key/value heads", shape.n_kv_heads, attention + " attention"),
-        (
-            "FFN width",
+        _row("heads", shape.n_heads, message("arch.note.head_dim", dim=shape.head_dim)),
+        _row("kv_heads", shape.n_kv_heads, message(f"arch.note.{attention}")),
+        _row(
+            "d_ff",
             shape.d_ff,
-            f"{MLP_TEXT[shape.mlp]}, {shape.d_ff / shape.d_model:.3g} x d_model",
+            message("arch.note.ffn", mlp=MLP_TEXT[shape.mlp], ratio=shape.d_ff / shape.d_model),
         ),
-        ("Vocabulary", shape.vocab, "tied embeddings" if shape.tied_embeddings else "untied"),
-        ("Sequence length", shape.seq_len, f"{shape.positions} positions, {shape.norm} norm"),
+        _row(
+            "vocab",
+            shape.vocab,
+            message("arch.note.tied" if shape.tied_embeddings else "arch.note.untied"),
+        ),
+        _row("seq_len", shape.seq_len, sequence),
     ]
     if shape.is_moe:
-        rows.append(("Experts", shape.experts, f"{shape.active_experts} per token"))
+        rows.append(
+            _row(
+                "experts", shape.experts, message("arch.note.experts", active=shape.active_experts)
+            )
+        )
     rows += [
-        ("Parameters", counts["total"], "all, embeddings included (Hoffmann's N)"),
-        ("Embedding parameters", counts["embedding"], "token embedding, output, positions"),
-        ("Non-embedding parameters", counts["non_embedding"], "Kaplan's N"),
+        _row("params", counts["total"], message("arch.note.params")),
+        _row("embedding", counts["embedding"], message("arch.note.embedding")),
+        _row("non_embedding", counts["non_embedding"], message("arch.note.non_embedding")),
     ]
     if shape.is_moe:
-        rows.append(("Active parameters", counts["active"], "per token: FLOPs follow these"))
-    return [{"label": label, "value": value, "note": note} for label, value, note in rows]
+        rows.append(_row("active", counts["active"], message("arch.note.active")))
+    return rows
 
 
 def _precision(scenario: Scenario, spec: ModelSpec) -> dict[str, Any] | None:
@@ -151,6 +149,19 @@ def _moe_section(
             "source": constants.source,
         }
     hw = budget.hardware
+    law_note = message(
+        "arch.moe.law_note_extrapolated" if optimum.extrapolated else "arch.moe.law_note",
+        citation=KRAJEWSKI,
+    )
+    if at_shape is None:
+        outside = message(
+            "arch.moe.law_outside",
+            expansion=expansion,
+            experts=shape.experts,
+            active=shape.active_experts,
+        )
+        law_note = message("text.sentences", sentences=[law_note, outside])
+    sizing = message("arch.moe.sizing")
     return {
         "experts": shape.experts,
         "active_experts": shape.active_experts,
@@ -162,26 +173,13 @@ def _moe_section(
         "flops_basis": "active parameters",
         "memory_basis": "all parameters",
         "memory": memory_plan(counts["total"], hw, budget.count) if hw is not None else None,
-        "sizing": MOE_SIZING,
+        "sizing": sizing["text"],
         "law": optimum.to_dict(),
         "law_gain": optimum.dense_loss - optimum.loss,
         "law_at_shape": at_shape,
         "law_applies": at_shape is not None,
-        "law_note": (
-            f"{KRAJEWSKI}: compute-optimal MoE at this budget with E = 64 experts' worth of "
-            f"parameters and the best granularity (Eq. 9, Table 1), against their dense law "
-            f"(Eq. 1). Their N counts all non-embedding parameters, their FLOPs exclude "
-            f"embeddings and attention, their loss is on C4 with the GPT-2 tokenizer, and they "
-            f"fitted 129M-3.7B parameters on 16B-130B tokens"
-            + ("; this optimum is an extrapolation." if optimum.extrapolated else ".")
-            + (
-                ""
-                if at_shape is not None
-                else f" Your layout is E = {expansion:g} in their terms ({shape.experts} experts, "
-                f"{shape.active_experts} per token), outside the E = 64 and E = 16 they fitted: "
-                "the law is a reference point here, not a prediction for your shape."
-            )
-        ),
+        "law_note": law_note["text"],
+        "messages": {"sizing": sizing, "law_note": law_note},
     }
 
 
@@ -245,7 +243,11 @@ def plan_architecture(
     allocations = []
     for law in laws:
         a = exact_allocation(law, flops, t, convention=convention, basis=basis).to_dict()
-        a["law_counts_text"] = COUNT_TEXT[a["law_counts"]]
+        counted = message(f"arch.count.{a['law_counts']}")
+        a["law_counts_text"] = counted["text"]
+        a["messages"] = {"law_counts_text": counted} | (
+            {"law_name": law.messages["name"]} if "name" in law.messages else {}
+        )
         a["params_shift"] = a["params_change"] - 1.0
         a["tokens_shift"] = a["tokens_change"] - 1.0
         allocations.append(a)
@@ -257,39 +259,50 @@ def plan_architecture(
             "flops_per_token": summary.value(c),
             "ratio_to_6n": summary.value(c) / summary.six_n,
             "used": c == convention,
+            "messages": {
+                "label": message(f"arch.convention.{c}.label"),
+                "text": message(f"arch.convention.{c}"),
+            },
         }
         for c in CONVENTIONS
     ]
     shapes = _catalog_shapes(catalog)
     size = counts[basis]
     nearest = sorted(shapes, key=lambda k: abs(shapes[k]["params_exact"] / size - 1))
+    convention_text = message(f"arch.convention.{convention}")
     notes = [
-        "FLOPs per token: " + CONVENTION_TEXT[convention] + "; the laws were fitted with 6 N.",
-        "Each law's exact-FLOPs allocation feeds it the N it was fitted on (Hoffmann et al. and "
-        "Epoch AI: all parameters; Kaplan et al.: non-embedding) and D = C / F(N) with F from "
-        "this family at this sequence length.",
+        message("arch.note.flops", convention=convention_text),
+        message("arch.note.allocation"),
     ]
     if shape.n_layers < levine_depth_threshold(shape.d_model):
-        notes.append("The shape is shallower than Levine et al. 2020's depth threshold log3(d).")
+        notes.append(message("arch.note.levine"))
+    said: dict[str, Any] = {
+        "family_text": message(f"arch.family.{t.family}") if t.family in FAMILY_TEXT else None,
+        "shape_rule": message("arch.shape_rule")
+        if source == "rule"
+        else message("arch.shape_rule.hf", config=spec.hf_config),
+        "convention_text": convention_text,
+        "notes": notes,
+    }
     section: dict[str, Any] = {
         "stated": spec.stated,
         "source": source,
         "family": spec.family,
-        "family_text": FAMILY_TEXT.get(t.family, ""),
+        "family_text": said["family_text"]["text"] if said["family_text"] else "",
         "hf_config": spec.hf_config,
         "seq_len": shape.seq_len,
         "vocab": shape.vocab,
         "target_params": params,
         "target_basis": basis,
         "shape": shape.to_dict(),
-        "shape_rule": SHAPE_RULE if source == "rule" else f"As stated in {spec.hf_config}.",
+        "shape_rule": said["shape_rule"]["text"],
         "shape_rows": _shape_rows(shape, counts),
         "counts": counts,
         "params_vs_target": counts[basis] / params - 1.0,
         "flops": summary.to_dict(),
         "flops_rows": flops_rows,
         "convention": convention,
-        "convention_text": CONVENTION_TEXT[convention],
+        "convention_text": convention_text["text"],
         "flops_per_token": per_token,
         "ratio_to_6n": per_token / summary.six_n,
         "attention_fraction": 1.0 - summary.six_n / per_token,
@@ -300,41 +313,52 @@ def plan_architecture(
         "moe": _moe_section(scenario, shape, counts, spec) if shape.is_moe else None,
         "nearest_shapes": [shapes[k] | {"id": k} for k in nearest[:NEAREST_SHAPES]],
         "catalog_shapes": shapes,
-        "notes": notes,
+        "notes": [n["text"] for n in notes],
     }
-    section["headline"] = arch_headline(section)
+    said["headline"] = headline_message(section)
+    section["headline"] = said["headline"]["text"]
+    section["messages"] = {key: value for key, value in said.items() if value is not None}
     return section
+
+
+def headline_message(architecture: Mapping[str, Any]) -> dict[str, Any]:
+    """Page one's sentence as a message (see :func:`arch_headline`)."""
+    s = architecture["shape"]
+    counts = architecture["counts"]
+    family = architecture["family"]
+    kind = message(f"arch.kind.{family}" if family in FAMILY_TEXT else "arch.kind.decoder")
+    if architecture["source"] == "hf_config":
+        kind = message("arch.kind.hf", config=architecture["hf_config"])
+    if s["n_kv_heads"] == s["n_heads"]:
+        attention: Any = message("arch.headline.mha", heads=s["n_heads"])
+    elif s["n_kv_heads"] == 1:
+        attention = message("arch.headline.mqa", heads=s["n_heads"])
+    else:
+        attention = f"GQA {s['n_heads']}/{s['n_kv_heads']}"
+    parts: list[Any] = [attention, f"{MLP_TEXT[s['mlp']]} {s['d_ff']}"]
+    moe = s["experts"] > 1
+    if moe:
+        parts.insert(
+            0, message("arch.headline.experts", experts=s["experts"], active=s["active_experts"])
+        )
+    headline = message(
+        "arch.headline.active" if moe else "arch.headline",
+        layers=s["n_layers"],
+        width=s["d_model"],
+        kind=kind,
+        parts=parts,
+        params=counts["total"],
+        **({"active": counts["active"]} if moe else {}),
+    )
+    precision = architecture.get("precision")
+    if precision:
+        headline = message(
+            "arch.headline.precision", headline=headline, precision=precision["name"]
+        )
+    return headline
 
 
 def arch_headline(architecture: Mapping[str, Any]) -> str:
     """Page one's sentence: 'a 32-layer, 4096-wide Llama-style decoder (GQA 32/8, SwiGLU 14336),
     8.03B parameters, fp8'."""
-    s = architecture["shape"]
-    counts = architecture["counts"]
-    kind = {
-        "llama": "Llama-style decoder",
-        "gpt3": "GPT-3-style decoder",
-        "moe": "Mixtral-style MoE decoder",
-    }.get(architecture["family"], "decoder")
-    if architecture["source"] == "hf_config":
-        kind = f"decoder of {architecture['hf_config']}"
-    heads = f"{s['n_heads']}/{s['n_kv_heads']}"
-    if s["n_kv_heads"] == s["n_heads"]:
-        attention = f"MHA {s['n_heads']} heads"
-    elif s["n_kv_heads"] == 1:
-        attention = f"MQA {s['n_heads']} heads"
-    else:
-        attention = f"GQA {heads}"
-    parts = [attention, f"{MLP_TEXT[s['mlp']]} {s['d_ff']}"]
-    if s["experts"] > 1:
-        parts.insert(0, f"{s['experts']} experts, {s['active_experts']} active")
-    text = (
-        f"a {s['n_layers']}-layer, {s['d_model']}-wide {kind} ({', '.join(parts)}), "
-        f"{format_si(counts['total'])} parameters"
-    )
-    if s["experts"] > 1:
-        text += f" ({format_si(counts['active'])} active)"
-    precision = architecture.get("precision")
-    if precision:
-        text += f", {precision['name']}"
-    return text
+    return str(headline_message(architecture)["text"])

@@ -22,6 +22,7 @@ from llmplan.inputs.settings import Settings
 from llmplan.report.format import filters
 from llmplan.report.glossary import GLOSSARY
 from llmplan.report.i18n import Language, language
+from llmplan.report.sweep_context import sweep_row
 
 #: The catalog report's headline starts from this model (the first widely cited pre-trained
 #: transformer, Devlin et al. 2018); the earliest model when the catalog lacks it.
@@ -77,12 +78,20 @@ BUDGET_FORMS: Final = {
     "usd": N_("dollars"),
 }
 PRICE_SOURCE: Final = N_("stated in the scenario")
+#: The rows of the fit report's table of approaches 1 and 2.
+APPROACH_NAMES: Final = {
+    "approach2": N_("2: IsoFLOP profiles"),
+    "approach1": N_("1: training-curve envelope"),
+}
 
 
-def _date(lang: Language, plan: Mapping[str, Any]) -> str:
-    epoch = plan["provenance"].get("build_epoch")
+def _date(lang: Language, document: Mapping[str, Any]) -> str:
+    """The build date of a plan or fit document in ``lang``."""
+    epoch = document["provenance"].get("build_epoch")
     if epoch is None:
-        return plan["provenance"]["build_date"] if lang.code == "en" else lang.gettext("unknown")
+        if lang.code == "en":
+            return document["provenance"]["build_date"]
+        return lang.gettext("unknown")
     return lang.date(dt.datetime.fromtimestamp(epoch, tz=dt.UTC))
 
 
@@ -144,9 +153,9 @@ def plan_context(
         "title": local.get("title") or scenario["title"],
         "description": local.get("description", scenario["description"]),
         "decision": decision,
-        "basis": "; ".join(lang.message(item) for item in rec["basis"]) + ".",
+        "basis": lang.join(lang.message(item) for item in rec["basis"]),
         "law_name": names[plan["primary_law"]],
-        "model_sentence": _capitalised(plan["architecture"]["headline"]),
+        "model_sentence": _capitalised(lang.text(plan["architecture"], "headline")),
         "primary": primary,
         "rows": rows,
         "why": list(
@@ -164,11 +173,12 @@ def plan_context(
         "budget_energy_mwh": None
         if budget["energy_kwh"] is None
         else budget["energy_kwh"] / 1000.0,
-        "flagged_laws": [
+        "flagged_laws": lang.items(
             f"{names[a['law']]} ({fmt['num'](a['extrapolation_factor'], 2)}×)"
             for a in plan["allocations"]
             if not a["in_range"]
-        ],
+        ),
+        "left_out": lang.items(names.get(i, i) for i in plan["laws_range"].get("left_out") or []),
         "cap_cost": (
             rec["loss"] - rec["unconstrained"]["loss"]
             if rec["capped"]
@@ -262,10 +272,29 @@ def catalog_context(
 
 
 def fit_context(
-    fit: Mapping[str, Any], settings: Settings, charts: Mapping[str, Any]
+    fit: Mapping[str, Any],
+    settings: Settings,
+    charts: Mapping[str, Any],
+    lang: Language | None = None,
 ) -> dict[str, Any]:
-    """The context of ``fit.html.j2``."""
+    """The context of ``fit.html.j2`` in ``lang`` (default English): the fitter's sentences
+    (``fit.json`` messages) in that language."""
+    lang = lang or language("en")
     synthetic = fit.get("synthetic")
+    check = fit["extrapolation"]
+    approaches = []
+    for key in ("approach2", "approach1"):
+        part = fit.get(key)
+        if part:
+            approaches.append(
+                {
+                    "fit": part,
+                    "name": lang.gettext(APPROACH_NAMES[key]),
+                    "reason": None if part["supported"] else lang.message(part["reason"]),
+                }
+            )
+    approach2 = fit.get("approach2") or {}
+    bias_note = (approach2.get("bias") or {}).get("note")
     return {
         "fit": fit,
         "settings": settings,
@@ -277,6 +306,13 @@ def fit_context(
         "allocation": [
             {**row, "tokens_per_param": row["D_opt"] / row["N_opt"]} for row in fit["allocation"]
         ],
+        "warnings": [lang.message(w) for w in fit["warnings"]],
+        "held_out": lang.message(check["held_out"]) if check["supported"] else None,
+        "no_backtest": None if check["supported"] else lang.message(check["reason"]),
+        "approaches": approaches,
+        "bias_note": lang.message(bias_note) if bias_note else None,
+        "approach2_warnings": [lang.message(w) for w in approach2.get("warnings") or []],
+        "build_date": _date(lang, fit),
         "interval_text": INTERVAL_TEXT,
     }
 
@@ -296,8 +332,10 @@ def index_context(
     catalog: Mapping[str, Any],
     settings: Settings,
     lang: Language,
+    *,
+    sweeps: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The context of ``index.html.j2`` in ``lang``."""
+    """The context of ``index.html.j2`` in ``lang``; ``sweeps`` are sweep.json documents."""
     _ = lang.gettext
     rows = []
     for plan in plans:
@@ -314,6 +352,7 @@ def index_context(
     when = None if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
     return {
         "rows": rows,
+        "sweeps": [sweep_row(doc, lang) for doc in sweeps],
         "fits": fits,
         "catalog": catalog,
         "settings": settings,

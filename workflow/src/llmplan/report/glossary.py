@@ -27,7 +27,7 @@ GLOSSARY: Final = (
         N_("MFU"),
         N_(
             "Model FLOPs utilisation: the share of the accelerators' peak throughput that does useful "
-            "model arithmetic (Chowdhery et al. 2022). 35-55% is typical of large, well-tuned runs. "
+            "model arithmetic (Chowdhery et al. 2022). Large, well-tuned runs typically reach 35–55%. "
             "HFU (hardware FLOPs utilisation) also counts recomputed work, so it reads higher."
         ),
     ),

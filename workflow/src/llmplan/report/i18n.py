@@ -18,7 +18,7 @@ import functools
 import gettext
 import io
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -74,6 +74,9 @@ ZH_FORMATS: Final[Formats] = {
     "usd": lambda v: _zh_usd(float(v)),
     "usd2": lambda v: f"{float(v):,.2f}美元",
     "times": lambda v: f"{float(v):.3g}倍",
+    "list": "，".join,
+    "semicolons": "；".join,
+    "sentences": "".join,
 }
 
 
@@ -104,10 +107,47 @@ class Language:
             return str(item.get("text", ""))
         return self.render(MESSAGES[item["code"]], item["args"])
 
+    def text(self, obj: Mapping[str, Any], key: str) -> Any:
+        """``obj[key]`` in this language: the message kept under ``obj["messages"][key]``
+        (a list or mapping of them for a list or mapping field, see
+        :mod:`llmplan.core.messages`), else the catalog's translation of the English text."""
+        item = (obj.get("messages") or {}).get(key)
+        if item is None:
+            return self._translated(obj[key])
+        return self._rendered(item)
+
+    def _rendered(self, item: Any) -> Any:
+        if isinstance(item, list | tuple):
+            return [self._rendered(i) for i in item]
+        if isinstance(item, Mapping) and "code" not in item:
+            return {k: self._rendered(v) for k, v in item.items()}
+        return self.message(item)
+
+    def _translated(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return [self._translated(v) for v in value]
+        if isinstance(value, Mapping):
+            return {k: self._translated(v) for k, v in value.items()}
+        # gettext("") is the catalog's header, not an empty text
+        return self.gettext(value) if isinstance(value, str) and value else value
+
     def law_text(self, law: Mapping[str, Any], key: str) -> str:
         """A law's ``name``, ``why`` or ``loss_note`` (from ``plan.json``) in this language."""
-        item = (law.get("messages") or {}).get(key)
-        return self.message(item) if item else self.gettext(law[key])
+        return str(self.text(law, key))
+
+    def join(self, clauses: Iterable[str]) -> str:
+        """Clauses as one sentence: "a; b." in English, "a；b。" in Chinese."""
+        text = ("；" if self.code == "zh" else "; ").join(c.rstrip(".。") for c in clauses)
+        return text + ("。" if self.code == "zh" else ".")
+
+    @property
+    def comma(self) -> str:
+        """The comma between phrases: ", " or "，"."""
+        return "，" if self.code == "zh" else ", "
+
+    def items(self, names: Iterable[str]) -> str:
+        """A list of names: "a, b" in English, "a、b" in Chinese."""
+        return ("、" if self.code == "zh" else ", ").join(names)
 
     def si(self, value: float, digits: int = 3) -> str:
         """A count as this language writes it (70B, 700亿)."""

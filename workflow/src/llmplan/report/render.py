@@ -14,13 +14,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import jinja2
 from markupsafe import Markup
 
+from llmplan.core.messages import N_
 from llmplan.io.provenance import TEMPLATE_DIR
 from llmplan.report.format import filters
 from llmplan.report.i18n import Language, language
@@ -42,9 +44,36 @@ def environment(template_dir: Path | str = TEMPLATE_DIR, lang: str = "en") -> ji
     chosen = language(lang)
     env.install_gettext_translations(chosen.translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(filters(chosen))
+    # texts a plan generated, in this language (llmplan.core.messages)
+    env.filters["text"] = chosen.text
+    env.filters["message"] = chosen.message
+    env.filters["sentences"] = functools.partial(_joined, chosen.formats["sentences"])
+    env.filters["series"] = functools.partial(_joined, chosen.formats["list"])
+    env.globals["gap"] = chosen.formats["sentences"](["", ""])
     env.globals["lang"] = chosen.code
     env.globals["html_lang"] = chosen.locale.replace("_", "-")
+    env.globals["page_counter"] = Markup(page_counter(chosen.gettext(PAGE_OF)))
     return env
+
+
+def _joined(join: Any, parts: Any) -> Markup:
+    """``parts`` joined as ``join`` joins sentences, escaping any part that is not markup."""
+    return Markup(join([Markup.escape(part) for part in parts]))
+
+
+#: The page footer: {page} and {pages} become the CSS counters.
+PAGE_OF: Final = N_("page {page} of {pages}")
+
+
+def page_counter(text: str) -> str:
+    """CSS ``content`` of a footer text: "page {page} of {pages}" -> "page " counter(page) ..."""
+    parts = []
+    for part in re.split(r"(\{page\}|\{pages\})", text):
+        if part in ("{page}", "{pages}"):
+            parts.append(f"counter({part[1:-1]})")
+        elif part:
+            parts.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(parts)
 
 
 def render_html(
@@ -100,8 +129,10 @@ def html_to_pdf(html: str, *, epoch: int = 0) -> bytes:
 
     import weasyprint
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    quiet = [logging.getLogger(name) for name in ("weasyprint", "fontTools")]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:  # their warnings about fonts are noise in a rule's log
+        logger.setLevel(logging.ERROR)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=refusing_fetcher())
     previous = os.environ.get("SOURCE_DATE_EPOCH")
@@ -113,6 +144,8 @@ def html_to_pdf(html: str, *, epoch: int = 0) -> bytes:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
+        for logger, level in zip(quiet, levels, strict=True):
+            logger.setLevel(level)
     return pdf
 
 

@@ -31,16 +31,25 @@ from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 from llmplan.core.compute import HOURS_PER_DAY, SECONDS_PER_DAY
+from llmplan.core.msgid import N_
 
 #: Interruptions per accelerator-hour: optimistic, central (Llama 3), pessimistic (OPT era).
 FAILURE_RATE_PER_GPU_HOUR: Final = (1.0e-5, 2.2e-5, 8.0e-5)
 #: Hours lost per interruption: optimistic, central (Llama 3 > 90%), pessimistic (MegaScale).
 HOURS_LOST_PER_INTERRUPTION: Final = (10 / 60, 17 / 60, 30 / 60)
-SOURCES: Final = (
-    "Llama Team 2024, arXiv:2407.21783, s3.3.4 (466 interruptions in 54 days, >90% effective time)",
-    "Jiang et al. 2024 (MegaScale), arXiv:2402.15627, s6.2-6.3 (<10 min detection, 15 min catch-up)",
-    "Zhang et al. 2022 (OPT), arXiv:2205.01068, s2.5 (hardware failures, manual restarts)",
+#: The published runs behind the rates: citation and what it reports.
+SOURCE_FINDINGS: Final = (
+    (
+        "Llama Team 2024, arXiv:2407.21783, s3.3.4",
+        N_("466 interruptions in 54 days, effective time >90%"),
+    ),
+    (
+        "Jiang et al. 2024 (MegaScale), arXiv:2402.15627, s6.2-6.3",
+        N_("<10 min detection, 15 min catch-up"),
+    ),
+    ("Zhang et al. 2022 (OPT), arXiv:2205.01068, s2.5", N_("hardware failures, manual restarts")),
 )
+SOURCES: Final = tuple(f"{citation} ({finding})" for citation, finding in SOURCE_FINDINGS)
 
 
 def effective_fraction(gpus: int, *, rate: float, hours_lost: float) -> float:

@@ -20,6 +20,8 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from llmplan.core.messages import message
+
 Recompute = Literal["none", "selective", "full"]
 RECOMPUTE: tuple[Recompute, ...] = ("none", "selective", "full")
 
@@ -69,21 +71,27 @@ class Layout:
         """Ranks that hold the same dense weights and shard their state (dp x cp)."""
         return self.dp * self.cp
 
-    def describe(self) -> str:
-        parts = [f"TP {self.tp}", f"PP {self.pp}", f"DP {self.dp}"]
+    def as_message(self) -> dict[str, Any]:
+        """What the layout is, as a message: "TP 2, PP 1, DP 64, micro-batch 1, ZeRO-1, selective
+        recomputation" (parallel degrees by their usual abbreviations)."""
+        parts: list[Any] = [f"TP {self.tp}", f"PP {self.pp}", f"DP {self.dp}"]
         if self.cp > 1:
             parts.insert(1, f"CP {self.cp}")
         if self.ep > 1:
             parts.append(f"EP {self.ep}")
         if self.virtual_stages > 1:
-            parts.append(f"{self.virtual_stages} virtual stages")
-        parts.append(f"micro-batch {self.microbatch}")
+            parts.append(message("run.layout.virtual_stages", stages=self.virtual_stages))
+        parts.append(message("run.layout.microbatch", size=self.microbatch))
         parts.append("FSDP (ZeRO-3)" if self.zero == 3 else f"ZeRO-{self.zero}")
-        parts.append(f"{self.recompute} recomputation")
-        return ", ".join(parts)
+        parts.append(message(f"run.recompute.{self.recompute}"))
+        return message("run.layout", parts=parts)
+
+    def describe(self) -> str:
+        return str(self.as_message()["text"])
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "gpus": self.gpus, "text": self.describe()}
+        said = self.as_message()
+        return {**asdict(self), "gpus": self.gpus, "text": said["text"], "messages": {"text": said}}
 
 
 @dataclass(frozen=True, kw_only=True)

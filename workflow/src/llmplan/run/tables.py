@@ -2,13 +2,18 @@
 
 Built from :mod:`llmplan.run.memory`, :mod:`llmplan.run.steptime` and
 :mod:`llmplan.run.hyperparams` results, with the laws and sources named here, not in templates.
+Every sentence and label is a message (:mod:`llmplan.core.messages`, codes ``run.*``): a row
+keeps its English ``label`` and ``what`` for plan.json readers and carries the messages under
+``messages``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
-from llmplan.run.calendar import SOURCES as CALENDAR_SOURCES
+from llmplan.core.messages import message
+from llmplan.core.msgid import N_
+from llmplan.run.calendar import SOURCE_FINDINGS
 from llmplan.run.hyperparams import (
     COOLDOWN_FRACTION,
     DEEPSEEK_BATCH,
@@ -22,35 +27,56 @@ from llmplan.run.memory import MemoryBreakdown
 from llmplan.run.parallel import Layout, Numerics
 from llmplan.run.steptime import StepTime
 
+#: Bytes per value -> how the memory table names the precision (other sizes: "<n>-byte").
+PRECISION_NAMES: Final = {1.0: N_("8-bit"), 2.0: N_("16-bit"), 4.0: "fp32"}
 
-def texts(hp: Hyperparameters) -> dict[str, str]:
-    """The sentences beside the batch, learning rate, schedule, MFU and calendar."""
+
+def text_messages(hp: Hyperparameters) -> dict[str, dict[str, Any]]:
+    """The sentences beside the batch, learning rate, schedule, MFU and calendar (messages)."""
     a, b = DEEPSEEK_BATCH
     c, d = DEEPSEEK_LR
     low, high = hp.to_dict()["fit_range_flops"]
-    fit = f"fitted on {low:.0e} to {high:.0e} FLOPs"
-    batch = (
-        f"B_opt = {a} C^{b} tokens at C = M D = {hp.deepseek_flops:.3g} FLOPs ({DEEPSEEK_CITATION})"
-    )
+    batch = message("run.text.batch", a=a, b=b, flops=hp.deepseek_flops, citation=DEEPSEEK_CITATION)
     if hp.critical_batch_tokens is not None:
-        batch += (
-            f"; Kaplan's critical batch at the plan's predicted loss: "
-            f"{hp.critical_batch_tokens:.3g} tokens ({KAPLAN_CITATION})"
+        batch = message(
+            "run.text.batch_critical",
+            batch=batch,
+            tokens=hp.critical_batch_tokens,
+            citation=KAPLAN_CITATION,
         )
+    rate = "run.text.learning_rate_extrapolated" if hp.extrapolated else "run.text.learning_rate"
+    sources = [message("run.text.source", citation=c_, finding=f) for c_, f in SOURCE_FINDINGS]
     return {
         "batch": batch,
-        "learning_rate": f"eta_opt = {c} C^{d} ({DEEPSEEK_CITATION}; {fit}"
-        + ("; extrapolated here)" if hp.extrapolated else ")"),
-        "schedule": f"linear warm-up, constant, then a (1-sqrt) cooldown to zero over the last "
-        f"{COOLDOWN_FRACTION:.0%} of steps: warmup-stable-decay ({WSD_CITATION})",
-        "mfu_method": "MFU counts 6 N + 12 L H Q T FLOPs per token (PaLM, Chowdhery et al. 2022, "
-        "App. B) against the dense bf16 peak; the band spans the model's errors on the "
-        "published runs it was not fitted on",
-        "mfu_caveat": "The constants describe tuned Megatron-LM-class stacks: LLaMA's published "
-        "throughput (Touvron et al. 2023, s2.4 and Table 15) is about 30% below what the model "
-        "predicts for the same models laid out as the planner would (benchmarks/bench_mfu.py)",
-        "calendar_method": "calendar days add interruptions at the rates of published large "
-        "runs: " + "; ".join(CALENDAR_SOURCES),
+        "learning_rate": message(rate, c=c, d=d, citation=DEEPSEEK_CITATION, low=low, high=high),
+        "schedule": message("run.text.schedule", fraction=COOLDOWN_FRACTION, citation=WSD_CITATION),
+        "mfu_method": message("run.text.mfu_method"),
+        "mfu_caveat": message("run.text.mfu_caveat"),
+        "calendar_method": message("run.text.calendar_method", sources=sources),
+    }
+
+
+def texts(hp: Hyperparameters) -> dict[str, str]:
+    """The English of :func:`text_messages`."""
+    return {key: item["text"] for key, item in text_messages(hp).items()}
+
+
+def _precision(bytes_per_value: float) -> str:
+    return PRECISION_NAMES.get(bytes_per_value, f"{bytes_per_value:g}-byte")
+
+
+def _sharded(code: str, sharded: bool, layout: Layout, **args: Any) -> dict[str, Any]:
+    if sharded and layout.shard_ranks > 1:
+        return message(f"{code}_sharded", ranks=layout.shard_ranks, **args)
+    return message(code, **args)
+
+
+def _row(label: dict[str, Any], what: dict[str, Any], **values: Any) -> dict[str, Any]:
+    return {
+        "label": label["text"],
+        **values,
+        "what": what["text"],
+        "messages": {"label": label, "what": what},
     }
 
 
@@ -58,57 +84,74 @@ def memory_rows(
     memory: MemoryBreakdown, layout: Layout, numerics: Numerics
 ) -> list[dict[str, Any]]:
     """Rows of the memory table, each with what it holds (GB per accelerator)."""
-    shard = f", sharded over {layout.shard_ranks:,}" if layout.shard_ranks > 1 else ""
-    bits = {2.0: "16-bit", 4.0: "fp32"}
+    stage = {"first": "_first", "last": "_last"}.get(memory.stage, "") if layout.pp > 1 else ""
+    activations = message(
+        f"run.memory.activations.what{stage}",
+        recompute=message(f"run.recompute.{layout.recompute}"),
+        microbatch=layout.microbatch,
+        attention=message(
+            "run.attention.fused" if layout.flash_attention else "run.attention.materialised"
+        ),
+    )
+    buffers = "run.memory.buffers.what" + ("_gathered" if layout.zero >= 3 else "")
     return [
-        {
-            "label": "Weights",
-            "gb": memory.weights / 1e9,
-            "what": f"{bits.get(numerics.weight_bytes, '')} working copy"
-            + (shard if layout.zero >= 3 else ""),
-        },
-        {
-            "label": "Gradients",
-            "gb": memory.gradients / 1e9,
-            "what": f"{bits.get(numerics.grad_bytes, '')}" + (shard if layout.zero >= 2 else ""),
-        },
-        {
-            "label": "Optimizer states",
-            "gb": memory.optimizer / 1e9,
-            "what": f"Adam: fp32 master weights, momentum, variance ({numerics.optimizer_bytes:g} "
-            "bytes per parameter)" + (shard if layout.zero >= 1 else ""),
-        },
-        {
-            "label": "Activations",
-            "gb": memory.activations / 1e9,
-            "what": f"{layout.recompute} recomputation, micro-batch {layout.microbatch}, "
-            f"{'fused' if layout.flash_attention else 'materialised'} attention"
-            + (f", on the {memory.stage} pipeline stage" if layout.pp > 1 else "")
-            + " (Korthikanti et al. 2022)",
-        },
-        {
-            "label": "Buffers",
-            "gb": memory.buffers / 1e9,
-            "what": "framework, communication buffers and fragmentation allowance"
-            + ("; gathered weights of two layers" if layout.zero >= 3 else ""),
-        },
+        _row(
+            message("run.memory.weights"),
+            _sharded(
+                "run.memory.weights.what",
+                layout.zero >= 3,
+                layout,
+                precision=_precision(numerics.weight_bytes),
+            ),
+            gb=memory.weights / 1e9,
+        ),
+        _row(
+            message("run.memory.gradients"),
+            _sharded(
+                "run.memory.gradients.what",
+                layout.zero >= 2,
+                layout,
+                precision=_precision(numerics.grad_bytes),
+            ),
+            gb=memory.gradients / 1e9,
+        ),
+        _row(
+            message("run.memory.optimizer"),
+            _sharded(
+                "run.memory.optimizer.what",
+                layout.zero >= 1,
+                layout,
+                bytes=numerics.optimizer_bytes,
+            ),
+            gb=memory.optimizer / 1e9,
+        ),
+        _row(message("run.memory.activations"), activations, gb=memory.activations / 1e9),
+        _row(message("run.memory.buffers"), message(buffers), gb=memory.buffers / 1e9),
     ]
 
 
 def step_rows(step: StepTime) -> list[dict[str, Any]]:
     """Rows of the step-time table: seconds per step by component and their share."""
     parts = (
-        ("Compute (matmuls, attention, recomputation)", step.compute),
-        ("Memory-bound kernels", step.memory_bound),
-        ("Tensor-parallel communication", step.tp_comm),
-        ("Context/expert-parallel communication", step.cp_ep_comm),
-        ("Pipeline sends", step.pp_p2p),
-        ("Pipeline bubble", step.bubble),
-        ("Data-parallel communication not hidden", step.dp_exposed),
-        ("Optimizer step", step.optimizer),
+        ("compute", step.compute),
+        ("memory_bound", step.memory_bound),
+        ("tp_comm", step.tp_comm),
+        ("cp_ep_comm", step.cp_ep_comm),
+        ("pp_p2p", step.pp_p2p),
+        ("bubble", step.bubble),
+        ("dp_exposed", step.dp_exposed),
+        ("optimizer", step.optimizer),
     )
-    return [
-        {"label": label, "seconds": seconds, "share": seconds / step.total}
-        for label, seconds in parts
-        if seconds > 0
-    ]
+    rows = []
+    for part, seconds in parts:
+        if seconds > 0:
+            label = message(f"run.step.{part}")
+            rows.append(
+                {
+                    "label": label["text"],
+                    "seconds": seconds,
+                    "share": seconds / step.total,
+                    "messages": {"label": label},
+                }
+            )
+    return rows

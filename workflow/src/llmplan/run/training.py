@@ -22,7 +22,6 @@ from llmplan.arch.shape import ModelShape
 from llmplan.core.compute import SECONDS_PER_HOUR
 from llmplan.core.errors import Where
 from llmplan.core.messages import message
-from llmplan.core.units import format_si
 from llmplan.inputs.budget import Assumptions, Budget, budget_from_flops
 from llmplan.inputs.catalog import Hardware
 from llmplan.inputs.model import ModelSpec, parse_model
@@ -33,7 +32,7 @@ from llmplan.run.layout import Search, min_gpus_needed, search_layouts, state_by
 from llmplan.run.mfu import VALIDATION_BAND, calibration, mfu_band
 from llmplan.run.parallel import Numerics
 from llmplan.run.steptime import Cluster
-from llmplan.run.tables import memory_rows, step_rows, texts
+from llmplan.run.tables import memory_rows, step_rows, text_messages
 
 ALTERNATIVES: Final = 5
 #: Smallest model among the published runs of the MFU model (Korthikanti et al.'s 22B).
@@ -89,8 +88,20 @@ def _base(shape: ModelShape, params: float, tokens: float, hp: Hyperparameters) 
         "days": None,
         "usd": None,
         "notes": [],
-        "texts": texts(hp),
+        "texts": {},
+        # the messages of why, notes and texts (see llmplan.core.messages); _said() fills them
+        "messages": {"why": None, "notes": [], "texts": text_messages(hp)},
     }
+
+
+def _said(out: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """Set ``why``, ``notes`` (messages) and the English beside them; fill ``texts``'s English."""
+    said = out["messages"]
+    said.update(fields)
+    out["why"] = said["why"]["text"] if said["why"] else ""
+    out["notes"] = [n["text"] for n in said["notes"]]
+    out["texts"] = {key: item["text"] for key, item in said["texts"].items()}
+    return out
 
 
 def training_run(
@@ -116,8 +127,7 @@ def training_run(
     hp = suggest(shape, tokens, kaplan_loss=_kaplan_loss(params, tokens))
     out = _base(shape, params, tokens, hp)
     if hardware is None:
-        out["why"] = "no hardware in the budget: state it as hardware x count x days for a layout"
-        return out
+        return _said(out, why=message("run.why.no_hardware"))
     out["hardware"] = {
         "id": hardware.id,
         "name": hardware.name,
@@ -133,7 +143,7 @@ def training_run(
     need_cluster = Cluster.from_hardware(hardware, max(1, count or 1))
     batch = hp.global_batch_sequences
     if not count:
-        out["why"] = "the budget gives no accelerator count: add count for a layout"
+        _said(out, why=message("run.why.no_count"))
         out["min_gpus"] = min_gpus_needed(
             shape, float(param_counts(shape).total), need_cluster, efficiency, global_batch=batch,
             numerics=numerics,
@@ -151,15 +161,18 @@ def training_run(
         )  # fmt: skip
         out["feasible"] = False
         out["min_gpus"] = need
-        reason = "; ".join(search.reasons)
+        reason = message("run.why.no_layout")
         if need is not None and need > count:
-            reason = (
-                f"{format_si(params)} with Adam ({state_gb:,.0f} GB of weights, gradients and "
-                f"optimizer states) needs at least {need:,} {hardware.name} "
-                f"({hardware.memory_gb:g} GB); you have {int(count):,}"
+            reason = message(
+                "run.why.too_few",
+                params=params,
+                state_gb=state_gb,
+                need=need,
+                hardware=hardware.name,
+                memory_gb=hardware.memory_gb,
+                count=int(count),
             )
-        out["why"] = reason
-        return out
+        return _said(out, why=reason)
     tokens_per_s = best.step.tokens_per_s
     mfu = best.step.mfu
     low, high = mfu_band(mfu, hardware.id)
@@ -175,7 +188,6 @@ def training_run(
     hp_dict["schedule"] = {**hp_dict["schedule"], **asdict(wsd_schedule(steps))}
     out.update(
         feasible=True,
-        why=f"fits: {best.layout.describe()}",
         layout=best.layout.to_dict(),
         alternatives=[
             {
@@ -192,7 +204,6 @@ def training_run(
         memory_rows=memory_rows(best.memory, best.layout, numerics),
         step=best.step.to_dict(),
         step_rows=step_rows(best.step),
-        texts=texts(hp),
         global_batch_sequences=best.global_batch,
         global_batch_tokens=best.global_batch * shape.seq_len,
         schedule=hp_dict["schedule"],
@@ -210,11 +221,11 @@ def training_run(
         days=days.days,
         usd=days.usd,
     )
-    out["notes"] += _notes(
+    notes = _notes(
         params, mfu, hp, hardware, calibrated=cal.family is not None, stated_mfu=stated_mfu,
         precision=precision,
     )  # fmt: skip
-    return out
+    return _said(out, why=message("run.why.fits", layout=best.layout.as_message()), notes=notes)
 
 
 def _notes(
@@ -226,42 +237,21 @@ def _notes(
     calibrated: bool,
     stated_mfu: float | None,
     precision: str | None,
-) -> list[str]:
-    """Caveats a reader needs beside the numbers."""
+) -> list[dict[str, Any]]:
+    """Caveats a reader needs beside the numbers (messages)."""
     notes = []
     if not calibrated:
-        notes.append(
-            f"No published run on {hardware.name} calibrates the model: its achievable fraction "
-            "of peak is the mean of the calibrated accelerators, and the band spans them."
-        )
+        notes.append(message("run.note.uncalibrated", hardware=hardware.name))
     if params < SMALLEST_CALIBRATED_PARAMS:
-        notes.append(
-            "The smallest published run behind the MFU model has "
-            f"{format_si(SMALLEST_CALIBRATED_PARAMS)} parameters: for this smaller model the MFU "
-            "is an extrapolation."
-        )
+        notes.append(message("run.note.small_model", smallest=SMALLEST_CALIBRATED_PARAMS))
     if mfu > HIGHEST_PUBLISHED_MFU:
-        notes.append(
-            f"{mfu:.0%} is more than any published run behind the model reached "
-            f"({HIGHEST_PUBLISHED_MFU:.0%}): this layout pays less for communication than they did "
-            "(or, at long context, its causal attention kernel skips half of the attention FLOPs "
-            "MFU counts), which the model extrapolates."
-        )
+        notes.append(message("run.note.high_mfu", mfu=mfu, highest=HIGHEST_PUBLISHED_MFU))
     if precision not in (None, "bf16", "fp16"):
-        notes.append(
-            f"The model is calibrated on bf16 runs; at {precision} its speed-up is not modelled, "
-            "so times are those of bf16 and MFU is against the bf16 peak."
-        )
+        notes.append(message("run.note.precision", precision=precision))
     if stated_mfu is not None and abs(stated_mfu - mfu) > 0.05:
-        notes.append(
-            f"The budget states {stated_mfu:.0%} MFU (against the bf16 peak); the calibrated model "
-            f"expects {mfu:.0%} for this layout (use mfu: auto to plan with it)."
-        )
+        notes.append(message("run.note.stated_mfu", stated=stated_mfu, mfu=mfu))
     if hp.extrapolated:
-        notes.append(
-            "The batch and learning-rate law was fitted on 1e17-2e19 FLOPs and validated at 1e20; "
-            f"this run is {hp.deepseek_flops:.1e}: an extrapolation."
-        )
+        notes.append(message("run.note.hp_extrapolated", flops=hp.deepseek_flops))
     return notes
 
 
@@ -308,7 +298,8 @@ def auto_mfu_budget(
     peak = hw.peak_flops_at(budget.precision)
     to_budget_peak = hw.peak_flops / peak  # the model's MFU is against the bf16/fp16 peak
     mfu = budget.mfu or assumptions.mfu
-    tried: list[tuple[float, float, str]] = []  # (MFU assumed, MFU of its run, layout)
+    # (MFU assumed, MFU of its run, the layout as a message)
+    tried: list[tuple[float, float, dict[str, Any]]] = []
     for _ in range(iterations):
         flops = budget.gpu_hours * SECONDS_PER_HOUR * peak * mfu
         params, tokens = optimal(flops)
@@ -322,7 +313,7 @@ def auto_mfu_budget(
         if not run["feasible"]:
             break
         new = float(run["mfu"]) * to_budget_peak
-        tried.append((mfu, new, run["layout"]["text"]))
+        tried.append((mfu, new, run["layout"]["messages"]["text"]))
         if abs(new - mfu) < tolerance:
             break
         mfu = new
@@ -330,9 +321,9 @@ def auto_mfu_budget(
     if tried:
         kept = [t for t in tried if t[1] >= t[0] - tolerance]
         if kept:
-            mfu, _, layout = max(kept)
+            mfu, _, layout = max(kept, key=lambda t: (t[0], t[1]))
         else:
-            mfu, layout = min((t[1], t[2]) for t in tried)
+            _, mfu, layout = min(tried, key=lambda t: t[1])
         note = message("budget.mfu_auto_resolved", mfu=mfu, layout=layout)
     flops = budget.gpu_hours * SECONDS_PER_HOUR * peak * mfu
     resolved = budget_from_flops(

@@ -38,6 +38,7 @@ def write_catalog_report(
     laws = all_laws(tokens_per_param=settings.tokens_per_param)
     htmls = [out_html] if isinstance(out_html, str | Path) else list(out_html)
     pdfs = [out_pdf] if isinstance(out_pdf, str | Path) else list(out_pdf)
+    outputs: list[tuple[Path | str, str | bytes]] = []
     for code, html_path, pdf_path in zip(settings.languages, htmls, pdfs, strict=True):
         lang = language(code)
         context = catalog_context(data, settings, lang)
@@ -51,5 +52,6 @@ def write_catalog_report(
                 ),
             }
         html = render_html(TEMPLATE, context, template_dir=template_dir, lang=lang)
-        write_atomic(html_path, html)
-        write_atomic(pdf_path, html_to_pdf(html, epoch=build_epoch() or 0))
+        outputs += [(html_path, html), (pdf_path, html_to_pdf(html, epoch=build_epoch() or 0))]
+    for path, content in outputs:  # every report made before any is written
+        write_atomic(path, content)

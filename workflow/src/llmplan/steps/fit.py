@@ -10,9 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from llmplan.core.errors import InputError
 from llmplan.fit.document import fit_document, fit_objects
-from llmplan.fit.extrapolation import extrapolation_check
 from llmplan.fit.parametric import DEFAULT_BUDGETS
 from llmplan.io.jsonio import dumps, write_atomic
 from llmplan.io.provenance import provenance, sha256_file
@@ -37,12 +35,6 @@ def write_fit(
         budgets=tuple(float(c) for c in spec.get("budgets") or DEFAULT_BUDGETS),
     )
     doc = fit_document(runs, fits)
-    try:
-        check = extrapolation_check(runs)
-    except InputError as err:
-        doc["extrapolation"] = {"supported": False, "reason": err.problem}
-    else:
-        doc["extrapolation"] = {"supported": True, **check.to_dict()}
     synthetic = spec.get("synthetic")
     doc["dataset"] = dataset
     doc["synthetic"] = synthetic

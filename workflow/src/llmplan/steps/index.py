@@ -1,5 +1,5 @@
 """Rule ``index``: ``reports/index.html`` (and ``index.<lang>.html`` per further language), every
-scenario's recommendation with links to its reports in that language."""
+scenario's recommendation and every sweep's, with links to their reports in that language."""
 
 from __future__ import annotations
 
@@ -25,15 +25,17 @@ def write_index(
     *,
     config: Mapping[str, Any],
     template_dir: Path | str = TEMPLATE_DIR,
+    sweep_jsons: Sequence[Path | str] = (),
 ) -> None:
     """Write the index in every report language; ``config`` holds the ``report`` section."""
     settings = Settings.from_config(config)
     plans = sorted((read_json(p) for p in plan_jsons), key=lambda p: p["scenario"]["name"])
     fits = sorted((read_json(p) for p in fit_jsons), key=lambda f: f["dataset"])
     catalog = read_json(catalog_json)
+    sweeps = sorted((read_json(p) for p in sweep_jsons), key=lambda d: d["sweep"]["name"])
     outputs = [out_html] if isinstance(out_html, str | Path) else list(out_html)
     for code, path in zip(settings.languages, outputs, strict=True):
         lang = language(code)
-        context = index_context(plans, fits, catalog, settings, lang)
+        context = index_context(plans, fits, catalog, settings, lang, sweeps=sweeps)
         context["git_commit"] = git("rev-parse", "HEAD")
         write_atomic(path, render_html(TEMPLATE, context, template_dir=template_dir, lang=lang))

@@ -11,6 +11,7 @@ from llmplan.inputs.settings import Settings
 from llmplan.io.jsonio import read_json, write_atomic
 from llmplan.io.provenance import TEMPLATE_DIR, build_epoch
 from llmplan.report.charts.plan import frontier_chart, isoflop_chart
+from llmplan.report.charts.run import memory_chart
 from llmplan.report.context import plan_context
 from llmplan.report.fonts import chart_fonts
 from llmplan.report.i18n import language
@@ -33,6 +34,7 @@ def write_scenario_report(
     plan = read_json(plan_json)
     htmls = [out_html] if isinstance(out_html, str | Path) else list(out_html)
     pdfs = [out_pdf] if isinstance(out_pdf, str | Path) else list(out_pdf)
+    outputs: list[tuple[Path | str, str | bytes]] = []
     for code, html_path, pdf_path in zip(settings.languages, htmls, pdfs, strict=True):
         lang = language(code)
         context = plan_context(plan, settings, lang)
@@ -41,6 +43,9 @@ def write_scenario_report(
                 "isoflop": safe_svg(isoflop_chart(plan, lang)),
                 "frontier": safe_svg(frontier_chart(plan, lang)),
             }
+            if plan.get("training_run"):
+                context["charts"]["run_memory"] = safe_svg(memory_chart(plan["training_run"], lang))
         html = render_html(TEMPLATE, context, template_dir=template_dir, lang=lang)
-        write_atomic(html_path, html)
-        write_atomic(pdf_path, html_to_pdf(html, epoch=build_epoch() or 0))
+        outputs += [(html_path, html), (pdf_path, html_to_pdf(html, epoch=build_epoch() or 0))]
+    for path, content in outputs:  # every report made before any is written
+        write_atomic(path, content)

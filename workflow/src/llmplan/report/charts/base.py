@@ -21,6 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 #: One colour per law or family, colour-blind safe (Okabe & Ito 2008), then tab10.
@@ -61,8 +62,32 @@ def new_figure(width_in: float = 7.0, height_in: float = 4.0) -> tuple[Figure, p
     return fig, ax
 
 
+#: A dollar sign not already escaped.
+_DOLLAR: Final = re.compile(r"(?<!\\)\$")
+
+
+def plain_text(fig: Figure) -> None:
+    """Every text of ``fig`` shown as written, never as maths.
+
+    matplotlib reads text between two ``$`` as TeX-like mathtext and fails on text that is not
+    (a model named ``$5M model $beta``); chart labels hold the catalog's and the scenarios' text,
+    so each ``$`` is escaped. Tick labels, which matplotlib writes as mathtext on purpose, are
+    set while the figure is drawn, after this.
+    """
+    for text in fig.findobj(Text):
+        content = text.get_text()
+        if "$" in content:
+            text.set_text(plain(content))
+
+
+def plain(text: str) -> str:
+    """``text`` with every ``$`` escaped, so matplotlib shows it as written."""
+    return _DOLLAR.sub(r"\\$", text)
+
+
 def figure_to_svg(fig: Figure) -> str:
-    """The figure as inline SVG markup, deterministic (no date, fixed ids)."""
+    """The figure as inline SVG markup, deterministic (no date, fixed ids), its text plain."""
+    plain_text(fig)
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "llmplan"})
     svg = buffer.getvalue()
@@ -70,6 +95,11 @@ def figure_to_svg(fig: Figure) -> str:
     svg = svg[svg.index("<svg") :]
     # width/height in pt would fix the size; let CSS scale it to the column instead
     svg = re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", svg, count=1)
+    if "Noto Sans CJK SC" in matplotlib.rcParams["font.family"]:
+        # drawn inside report.fonts.chart_fonts("zh"): WeasyPrint reads the quoted family list of
+        # matplotlib's style attributes as one name and falls back to the Japanese face of the
+        # Noto CJK collection; the language attribute makes it pick the Simplified Chinese one
+        svg = svg.replace("<svg", '<svg lang="zh-CN"', 1)
     return svg
 
 
@@ -106,6 +136,7 @@ def _overlap(a: Bbox, b: Bbox) -> bool:
 def freeze_layout(fig: Figure) -> Any:
     """Run the figure's layout once, then freeze it, so measured text positions stay true."""
     canvas = FigureCanvasAgg(fig)  # measures text; SVG output later uses its own backend
+    plain_text(fig)  # before the first draw, which would read a '$' as maths
     fig.draw_without_rendering()
     fig.set_layout_engine("none")
     return canvas.get_renderer()
@@ -143,7 +174,7 @@ def place_labels(
         for radius in _RINGS:
             for dx, dy in _DIRECTIONS:
                 text = ax.annotate(
-                    label.text,
+                    plain(label.text),
                     (label.x, label.y),
                     xytext=(dx * radius, dy * radius),
                     textcoords="offset points",

@@ -7,6 +7,10 @@
 - Residuals of approach 3: log L_fit - log L against C.
 - Extrapolation check (:mod:`llmplan.fit.extrapolation`): observed against predicted losses at
   the held-out budget.
+
+Titles, axis labels and legends are in the report's language (``lang``, English by default; draw
+inside :func:`llmplan.report.fonts.chart_fonts` for its fonts). Budgets stay in scientific
+notation, FLOPs and symbols (N, D, C, log L) as they are in every language.
 """
 
 from __future__ import annotations
@@ -17,19 +21,24 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 from matplotlib.colors import LogNorm
+from matplotlib.ticker import FormatStrFormatter
 
 from llmplan.core.compute import tokens_for_flops
 from llmplan.core.errors import InputError, Where
 from llmplan.fit.isoflop import group_by_compute
 from llmplan.laws.base import ParametricLaw
 from llmplan.report.charts.base import PALETTE, figure_to_svg, new_figure
+from llmplan.report.i18n import Language, language
 
 CONTOUR_LEVELS: Final = 14
 GRID_POINTS: Final = 160
 
 
-def iso_loss_svg(law: ParametricLaw, runs: pd.DataFrame, *, x_axis: str = "C") -> str:
+def iso_loss_svg(
+    law: ParametricLaw, runs: pd.DataFrame, *, x_axis: str = "C", lang: Language | None = None
+) -> str:
     """Iso-loss contours over (C or D, N), the efficient frontier and the runs."""
+    _ = (lang or language("en")).gettext
     if x_axis not in ("C", "D"):
         raise InputError(Where("chart", field="x_axis"), f"'{x_axis}'", expected="'C' or 'D'")
     fig, ax = new_figure(7.0, 4.5)
@@ -47,75 +56,89 @@ def iso_loss_svg(law: ParametricLaw, runs: pd.DataFrame, *, x_axis: str = "C") -
     if c_line is None:  # frontier in (D, N): parametrise by C
         c_line = np.logspace(np.log10(runs["C"].min()) - 0.5, np.log10(runs["C"].max()) + 2, 100)
         n_opt, d_opt = law.optimal(c_line)
-        ax.plot(d_opt, n_opt, color=PALETTE[0], lw=1.8, label="efficient frontier")
+        ax.plot(d_opt, n_opt, color=PALETTE[0], lw=1.8, label=_("efficient frontier"))
     else:
-        n_opt, _ = law.optimal(c_line)
-        ax.plot(c_line, n_opt, color=PALETTE[0], lw=1.8, label="efficient frontier")
+        n_opt = law.optimal(c_line)[0]
+        ax.plot(c_line, n_opt, color=PALETTE[0], lw=1.8, label=_("efficient frontier"))
     points = ax.scatter(xs, ns, c=runs["loss"], s=9, cmap="magma", norm=LogNorm(), zorder=3)
-    fig.colorbar(points, ax=ax, label="loss of the run")
+    bar = fig.colorbar(points, ax=ax, label=_("loss of the run"))
+    for axis_format in (bar.ax.yaxis.set_major_formatter, bar.ax.yaxis.set_minor_formatter):
+        axis_format(FormatStrFormatter("%.1f"))  # 2.4, not 2.4 x 10^0
     ax.set(xscale="log", yscale="log", xlim=(x_grid[0], x_grid[-1]), ylim=(n_grid[0], n_grid[-1]))
-    ax.set_xlabel("training FLOPs C" if x_axis == "C" else "training tokens D")
-    ax.set_ylabel("parameters N")
+    ax.set_xlabel(_("training FLOPs C") if x_axis == "C" else _("training tokens D"))
+    ax.set_ylabel(_("parameters N"))
     ax.legend(loc="upper left")
     return figure_to_svg(fig)
 
 
-def isoflop_svg(runs: pd.DataFrame, groups: Sequence[Mapping[str, Any]]) -> str:
+def isoflop_svg(
+    runs: pd.DataFrame, groups: Sequence[Mapping[str, Any]], *, lang: Language | None = None
+) -> str:
     """Loss against N for each compute group of approach 2 (``fit.json`` ``approach2.groups``),
     with the fitted parabolas and their minima."""
+    _ = (lang or language("en")).gettext
     fig, ax = new_figure(7.0, 4.0)
-    labels, _ = group_by_compute(
-        runs["C"].to_numpy(float), budgets=[g["C"] for g in groups] or None
-    )
+    budgets = [g["C"] for g in groups] or None
+    labels = group_by_compute(runs["C"].to_numpy(float), budgets=budgets)[0]
     for k, group in enumerate(groups):
         colour = PALETTE[k % len(PALETTE)]
         rows = runs[labels == k]
-        ax.scatter(rows["N"], rows["loss"], s=10, color=colour, label=f"{group['C']:.2g} FLOPs")
+        ax.scatter(
+            rows["N"],
+            rows["loss"],
+            s=10,
+            color=colour,
+            label=_("{flops} FLOPs").format(flops=f"{group['C']:.2g}"),
+        )
         if group["coefficients"] is not None and len(rows):
             logn = np.linspace(np.log10(rows["N"].min()), np.log10(rows["N"].max()), 80)
             ax.plot(10**logn, np.polyval(group["coefficients"], logn), color=colour, lw=1)
         if group["N_opt"] is not None:
             ax.plot(group["N_opt"], group["loss_min"], marker="v", color=colour, ms=7)
-    ax.set(xscale="log", xlabel="parameters N", ylabel="loss")
+    ax.set(xscale="log", xlabel=_("parameters N"), ylabel=_("loss"))
     ax.legend(fontsize=6, ncols=2)
     return figure_to_svg(fig)
 
 
-def residuals_svg(law: ParametricLaw, runs: pd.DataFrame, *, delta: float) -> str:
+def residuals_svg(
+    law: ParametricLaw, runs: pd.DataFrame, *, delta: float, lang: Language | None = None
+) -> str:
     """Approach-3 residuals log L_fit - log L against C, with the Huber delta band."""
+    _ = (lang or language("en")).gettext
     fig, ax = new_figure(7.0, 3.2)
     resid = np.log(law.loss(runs["N"], runs["D"])) - np.log(runs["loss"].to_numpy(float))
     ax.scatter(runs["C"], resid, s=8, color=PALETTE[0])
-    ax.axhspan(-delta, delta, color=PALETTE[5], alpha=0.3, label="Huber delta")
+    ax.axhspan(-delta, delta, color=PALETTE[5], alpha=0.3, label=_("Huber δ"))
     ax.axhline(0.0, color="black", lw=0.6)
-    ax.set(xscale="log", xlabel="training FLOPs C", ylabel="log L_fit - log L")
+    ax.set(xscale="log", xlabel=_("training FLOPs C"), ylabel="log L_fit − log L")
     ax.legend()
     return figure_to_svg(fig)
 
 
-def extrapolation_svg(check: Mapping[str, Any]) -> str:
+def extrapolation_svg(check: Mapping[str, Any], *, lang: Language | None = None) -> str:
     """Observed against predicted losses at the held-out budget (``fit.json`` ``extrapolation``)."""
+    lang = lang or language("en")
+    _ = lang.gettext
     fig, ax = new_figure(7.0, 3.5)
     params = np.array([p["N"] for p in check["points"]])
     observed = np.array([p["observed"] for p in check["points"]])
     predicted = np.array([p["predicted"] for p in check["points"]])
     order = np.argsort(params)
-    ax.scatter(params, observed, s=14, color=PALETTE[1], label="observed", zorder=3)
+    ax.scatter(params, observed, s=14, color=PALETTE[1], label=_("observed"), zorder=3)
     ax.plot(
         params[order],
         predicted[order],
         color=PALETTE[0],
         lw=1.2,
-        label="predicted from smaller budgets",
+        label=_("predicted from smaller budgets"),
     )
-    ax.set(
-        xscale="log",
-        xlabel="parameters N",
-        ylabel="loss",
-        title=(
-            f"held-out C = {check['held_out_C']:.3g} FLOPs; "
-            f"mean |error| {100 * check['mean_abs_relative_error']:.2f}%"
+    ax.set(xscale="log", xlabel=_("parameters N"), ylabel=_("loss"))
+    ax.set_title(
+        _("Held-out C = {flops} FLOPs: mean absolute error {error}").format(
+            flops=f"{check['held_out_C']:.3g}",
+            error=f"{100 * check['mean_abs_relative_error']:.2f}%",
         ),
+        fontsize=9,
     )
     ax.legend()
     return figure_to_svg(fig)
