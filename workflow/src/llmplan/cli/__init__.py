@@ -28,6 +28,8 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "llmplan.cli.check",
     "llmplan.cli.arch",
     "llmplan.cli.diff",
+    "llmplan.cli.ladder",
+    "llmplan.cli.train",
     "llmplan.cli.sweep",
 )
 
