@@ -1,6 +1,7 @@
 # llmplan: plan compute-optimal training of large language models.
 # `snakemake --cores 4` builds every report of config/scenarios/*.yaml and config/sweeps/*.yaml
-# into reports/.
+# into reports/; `snakemake --cores 4 ladder_<name>` trains the ladder config/ladders/<name>.yaml
+# (never by default).
 from snakemake.utils import min_version, validate
 
 min_version("9.0")
@@ -21,6 +22,8 @@ include: "workflow/rules/common.smk"
 wildcard_constraints:
     scenario="[A-Za-z0-9][A-Za-z0-9_-]*",
     dataset="[A-Za-z0-9][A-Za-z0-9_-]*",
+    ladder="[A-Za-z0-9][A-Za-z0-9_-]*",
+    run="[A-Za-z0-9][A-Za-z0-9_-]*",
     sweep="[A-Za-z0-9][A-Za-z0-9_-]*",
     shard="[0-9]+",
 
@@ -29,6 +32,7 @@ include: "workflow/rules/catalog.smk"
 include: "workflow/rules/fit.smk"
 include: "workflow/rules/plan.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/ladder.smk"
 include: "workflow/rules/sweep.smk"
 
 

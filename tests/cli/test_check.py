@@ -21,10 +21,11 @@ def test_check_all_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     n = len(list((REPO / "config/scenarios").glob("*.yaml")))
-    k = len(list((REPO / "config/sweeps").glob("*.yaml")))
-    assert (
-        out
-        == f"ok: config/config.yaml, data/catalog, {n} scenarios in config/scenarios, {k} sweeps\n"
+    s = len(list((REPO / "config/sweeps").glob("*.yaml")))
+    k = len(list((REPO / "config/ladders").glob("*.yaml")))
+    assert out == (
+        f"ok: config/config.yaml, data/catalog, {n} scenarios in config/scenarios, {s} sweeps, "
+        f"{k} ladders in config/ladders\n"
     )
 
 

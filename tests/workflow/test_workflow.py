@@ -57,6 +57,13 @@ def test_cold_run_builds_every_contract_output(built: Path) -> None:
     index = (built / "reports/index.html").read_text()
     for name in names:
         assert f"scenarios/{name}/plan.pdf" in index
+    # a copy without .git builds; its reports say in one line that there is no history
+    history = json.loads((built / "reports/scenarios/small-lab/history.json").read_text())
+    assert history["status"] == "no_git"
+    assert (
+        "the scenario file is not under git"
+        in (built / "reports/scenarios/small-lab/plan.html").read_text()
+    )
     log = (built / "reports/logs/plan/small-lab.log").read_text()
     assert log.startswith("llmplan step llmplan.steps.plan.write_plan") and log.endswith("ok\n")
 
@@ -130,7 +137,7 @@ def test_editing_one_scenario_reruns_only_its_jobs_and_the_index(built: Path) ->
         jobs = dry_run(built)
     finally:
         scenario.write_text(good)
-    assert jobs == {"all": 1, "plan": 1, "scenario_report": 1, "index": 1}
+    assert jobs == {"all": 1, "plan": 1, "history": 1, "scenario_report": 1, "index": 1}
 
 
 def test_new_scenario_runs_only_its_own_jobs(built: Path) -> None:
@@ -140,7 +147,13 @@ def test_new_scenario_runs_only_its_own_jobs(built: Path) -> None:
         'title: "My plan"\nbudget:\n  hardware: a100-80gb\n  gpu_hours: 1e5\n  mfu: 0.35\n'
     )
     try:
-        assert dry_run(built) == {"all": 1, "index": 1, "plan": 1, "scenario_report": 1}
+        assert dry_run(built) == {
+            "all": 1,
+            "index": 1,
+            "plan": 1,
+            "history": 1,
+            "scenario_report": 1,
+        }
         result = snakemake(built)
         assert result.returncode == 0, result.stderr[-3000:]
         assert_valid_pdf(built / "reports/scenarios/my-plan/plan.pdf")

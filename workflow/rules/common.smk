@@ -1,10 +1,15 @@
 # Shared definitions: every input checked up front, the scenario list, the config sections of each
 # step, the code each step runs, and input functions.
+import functools
 import os
 import sys
+from argparse import Namespace
 from pathlib import Path
 
 from llmplan.core.errors import LlmplanError, error_lines
+from llmplan.ladder.document import run_configs
+from llmplan.ladder.spec import check_ladders, read_ladder, scenario_of
+from llmplan.steps.ladder import design_from_files
 from llmplan.inputs.settings import Settings, section
 from llmplan.io.keep import failure_marker, job_key
 from llmplan.report.fonts import require_fonts
@@ -125,7 +130,10 @@ def get_scenario_fits(wildcards):
 
 
 def get_runs_csv(wildcards):
-    """The runs CSV of a dataset: the user's file, or the generated synthetic sweep."""
+    """The runs CSV of a dataset: the user's file, the generated synthetic sweep, or a ladder's
+    gathered runs."""
+    if wildcards.dataset in LADDERS:
+        return f"reports/ladders/{wildcards.dataset}/runs.csv"
     spec = config["fits"][wildcards.dataset]
     if "path" in spec:
         return spec["path"]
@@ -137,6 +145,8 @@ def get_synthetic_spec(wildcards):
 
 
 def get_fit_spec(wildcards):
+    if wildcards.dataset in LADDERS:
+        return get_ladder_fit_spec(wildcards.dataset)
     return config["fits"][wildcards.dataset]
 
 
@@ -178,3 +188,81 @@ def get_sweep_jsons(wildcards):
 POINT_REPORT_SWEEPS = [
     name for name, p in SWEEP_PLANS.items() if p.point_reports == "frontier"
 ]
+
+
+# Scaling ladders (config/ladders/<name>.yaml): named targets ladder_<name>, never part of
+# `rule all`. Each file is checked here; a ladder is designed only when one of its targets is
+# asked for (designed_ladder), which gives every ladder_train job its own run config as a param.
+LADDER_DIR = "config/ladders"
+try:
+    LADDERS = check_ladders(LADDER_DIR, fits=FITS)
+except LlmplanError as err:
+    sys.exit("\n".join(error_lines(err)))
+SETTINGS["ladder"] = section(config, "primary_law")
+
+
+def get_ladder_file(wildcards):
+    return f"{LADDER_DIR}/{wildcards.ladder}.yaml"
+
+
+def get_ladder_scenario(wildcards):
+    """The scenario file a ladder's target names (none for a target in FLOPs)."""
+    name = scenario_of(read_ladder(get_ladder_file(wildcards)))
+    if name is None:
+        return []
+    return [name if name.endswith(".yaml") else f"{SCENARIO_DIR}/{name}.yaml"]
+
+
+@functools.cache
+def designed_ladder(ladder):
+    """Spec and run configs (by run id) of a ladder, designed once per workflow run."""
+    wildcards = Namespace(ladder=ladder)
+    scenario = get_ladder_scenario(wildcards)
+    try:
+        spec, design = design_from_files(
+            get_ladder_file(wildcards),
+            name=ladder,
+            config=SETTINGS["ladder"],
+            catalog_dir=CATALOG_DIR,
+            scenario_path=scenario[0] if scenario else None,
+        )
+    except LlmplanError as err:
+        sys.exit("\n".join(error_lines(err)))
+    configs = {c.run: c.to_dict() for c in run_configs(design, spec).values()}
+    return spec, configs
+
+
+def get_ladder_rows(wildcards):
+    """The rows CSV of every run of a ladder."""
+    _, configs = designed_ladder(wildcards.ladder)
+    return expand(
+        "reports/ladders/{ladder}/rows/{run}.csv", ladder=wildcards.ladder, run=configs
+    )
+
+
+def get_run_config(wildcards):
+    """The run config of one ladder_train job (a param: the job reruns when it changes)."""
+    _, configs = designed_ladder(wildcards.ladder)
+    if wildcards.run not in configs:
+        sys.exit(
+            f"llmplan: error: ladder '{wildcards.ladder}' has no run '{wildcards.run}'; its runs "
+            f"are {', '.join(configs)}."
+        )
+    return configs[wildcards.run]
+
+
+def get_train_threads(wildcards):
+    return get_run_config(wildcards)["threads"]
+
+
+def get_ladder_fit_spec(ladder):
+    """The fits.<name> entry the fit rules read for a ladder: its runs, fit options, and the
+    budgets its allocation is tabled at (the target and two decades below it)."""
+    spec, _ = designed_ladder(ladder)
+    return {
+        "path": f"reports/ladders/{ladder}/runs.csv",
+        "bootstrap": spec.fit_bootstrap,
+        "seed": spec.fit_seed,
+        "drop_highest_loss": 0,
+        "budgets": [spec.target_flops / 100, spec.target_flops / 10, spec.target_flops],
+    }

@@ -2,6 +2,7 @@ rule scenario_report:
     """HTML and PDF planning report of one scenario."""
     input:
         plan="reports/scenarios/{scenario}/plan.json",
+        history="reports/scenarios/{scenario}/history.json",
         templates=templates("plan.html.j2"),
     output:
         html=expand("reports/scenarios/{{scenario}}/plan{suffix}.html", suffix=SUFFIXES),

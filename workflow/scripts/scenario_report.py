@@ -9,5 +9,6 @@ run_step(
     snakemake.output.pdf,
     config=snakemake.params.settings,
     template_dir=snakemake.params.template_dir,
+    history_json=snakemake.input.history,
     **job_options(snakemake),
 )

@@ -27,6 +27,9 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "llmplan.cli.fit",
     "llmplan.cli.check",
     "llmplan.cli.arch",
+    "llmplan.cli.diff",
+    "llmplan.cli.ladder",
+    "llmplan.cli.train",
     "llmplan.cli.sweep",
 )
 

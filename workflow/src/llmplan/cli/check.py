@@ -79,18 +79,23 @@ def run_check(args: argparse.Namespace) -> int:
     with errors.checking():
         names = check_inputs(args.scenario_dir, args.catalog, config, only=files)
     sweeps: dict[str, Any] = {}
-    if files is None:  # as workflow/rules/common.smk: the sweeps, then the fonts
+    ladders: dict[str, Any] = {}
+    if files is None:  # as workflow/rules/common.smk: the sweeps and ladders, then the fonts
         from llmplan.io.schema import with_defaults
+        from llmplan.ladder.spec import LADDER_DIR, check_ladders
         from llmplan.sweep.spec import check_sweeps
 
         with errors.checking():
             sweep_dir = with_defaults(dict(config), "config")["sweep_dir"]
             sweeps = check_sweeps(sweep_dir, args.catalog, config)
+        with errors.checking():
+            ladders = check_ladders(LADDER_DIR, fits=sorted(config.get("fits") or {}))
     with errors.checking():
         require_fonts(Settings.from_config(config).languages)
     errors.raise_if_any()
     checked = (
-        f"{len(names)} scenarios in {args.scenario_dir}, {len(sweeps)} sweeps"
+        f"{len(names)} scenarios in {args.scenario_dir}, {len(sweeps)} sweeps, "
+        f"{len(ladders)} ladders in config/ladders"
         if files is None
         else ", ".join(str(f) for f in files)
     )

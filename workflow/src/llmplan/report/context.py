@@ -19,6 +19,7 @@ from markupsafe import Markup
 from llmplan.core.intervals import INTERVAL_TEXT
 from llmplan.core.messages import N_
 from llmplan.inputs.settings import Settings
+from llmplan.report.changes import history_context
 from llmplan.report.format import filters
 from llmplan.report.glossary import GLOSSARY
 from llmplan.report.i18n import Language, language
@@ -96,9 +97,14 @@ def _date(lang: Language, document: Mapping[str, Any]) -> str:
 
 
 def plan_context(
-    plan: Mapping[str, Any], settings: Settings, lang: Language | None = None
+    plan: Mapping[str, Any],
+    settings: Settings,
+    lang: Language | None = None,
+    *,
+    history: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The context of ``plan.html.j2`` in ``lang`` (default English)."""
+    """The context of ``plan.html.j2`` in ``lang`` (default English); ``history`` is the content
+    of ``history.json`` (what changed since the previous commit), or None for no such section."""
     lang = lang or language("en")
     _ = lang.gettext
     fmt = filters(lang)
@@ -206,6 +212,7 @@ def plan_context(
         "build_date": _date(lang, plan),
         "what_if_has_days": any(row["same_plan_days"] is not None for row in plan["what_if"]),
         "what_if_has_usd": any(row["same_plan_usd"] is not None for row in plan["what_if"]),
+        "history": history_context(history, lang),
     }
 
 

@@ -24,14 +24,15 @@ GENERATING_KEYS = ("E", "A", "B", "alpha", "beta", "a", "b")
 def write_fit(
     runs_csv: Path | str, out_json: Path | str, *, dataset: str, spec: Mapping[str, Any]
 ) -> None:
-    """Write ``fit.json`` of ``dataset``; ``spec`` is its ``fits.<dataset>`` config entry."""
+    """Write ``fit.json`` of ``dataset``; ``spec`` is its ``fits.<dataset>`` config entry (a
+    ladder's adds ``budgets``, where the allocation is tabled: its target's neighbourhood)."""
     runs = read_dataset_runs(runs_csv, dataset=dataset, spec=spec)
     fits = fit_objects(
         runs,
         approach="all",
         n_bootstrap=int(spec["bootstrap"]),
         seed=int(spec["seed"]),
-        budgets=DEFAULT_BUDGETS,
+        budgets=tuple(float(c) for c in spec.get("budgets") or DEFAULT_BUDGETS),
     )
     doc = fit_document(runs, fits)
     synthetic = spec.get("synthetic")

@@ -27,17 +27,20 @@ def write_scenario_report(
     *,
     config: Mapping[str, Any],
     template_dir: Path | str = TEMPLATE_DIR,
+    history_json: Path | str | None = None,
 ) -> None:
     """``plan.html``/``plan.pdf`` and, per further language, ``plan.<lang>.html``/``.pdf``;
-    ``config`` holds the ``report`` section. Outputs are in the order of ``report.languages``."""
+    ``config`` holds the ``report`` section. Outputs are in the order of ``report.languages``.
+    ``history_json`` (rule ``history``) adds what changed since the previous commit."""
     settings = Settings.from_config(config)
     plan = read_json(plan_json)
+    history = read_json(history_json) if history_json is not None else None
     htmls = [out_html] if isinstance(out_html, str | Path) else list(out_html)
     pdfs = [out_pdf] if isinstance(out_pdf, str | Path) else list(out_pdf)
     outputs: list[tuple[Path | str, str | bytes]] = []
     for code, html_path, pdf_path in zip(settings.languages, htmls, pdfs, strict=True):
         lang = language(code)
-        context = plan_context(plan, settings, lang)
+        context = plan_context(plan, settings, lang, history=history)
         with chart_fonts(code):
             context["charts"] = {
                 "isoflop": safe_svg(isoflop_chart(plan, lang)),
