@@ -8,13 +8,16 @@ serving 10T tokens"), never by a row number alone.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Final
 
 from markupsafe import Markup
 
+from llmplan.core.errors import LlmplanError
 from llmplan.core.messages import N_
+from llmplan.core.units import Kind, parse_quantity
 from llmplan.inputs.settings import Settings
 from llmplan.report.format import filters
 from llmplan.report.i18n import Language, language
@@ -59,9 +62,24 @@ NO_LOSS: Final = N_(
 )
 
 
+#: How a quantity written as text in a grid ("1T", "$2M") is read (llmplan.core.units).
+QUANTITY_KINDS: Final[dict[str, Kind]] = {
+    "budget.flops": "flops",
+    "budget.pf_days": "pf_days",
+    "budget.gpu_hours": "gpu_hours",
+    "budget.usd": "usd",
+    "budget.days": "days",
+}
+
+
 def _value(key: str, value: Any, fmt: Mapping[str, Any]) -> str:
+    if isinstance(value, str) and key.startswith(("budget.", "constraints.")):
+        with contextlib.suppress(LlmplanError, ValueError):  # "1T" as the report writes 1e12
+            value = parse_quantity(value, key, kind=QUANTITY_KINDS.get(key, "count"))
     if not isinstance(value, int | float) or isinstance(value, bool):
         return str(value)
+    if key == "budget.count":  # accelerators are counted exactly: 1,024, not 1.02k
+        return f"{value:,.0f}"
     if key == "budget.mfu":
         return str(fmt["pct"](value))
     if key in ("budget.days",):
@@ -99,12 +117,13 @@ def describe(
         if key in ("budget.count", "budget.hardware") or key in skip:
             continue
         parts.append(phrase(key, value, lang))
-    return ", ".join(parts)
+    return lang.comma.join(parts)
 
 
 def _headline(doc: Mapping[str, Any], lang: Language) -> Markup:
     _ = lang.gettext
     fmt = filters(lang)
+    gap = lang.formats["sentences"](["", ""])  # between sentences: " ", or "" in Chinese
     rec, lowest = doc["recommended"], doc["lowest_loss"]
     if rec is None:
         return Markup(_(NO_LOSS))
@@ -124,15 +143,15 @@ def _headline(doc: Mapping[str, Any], lang: Language) -> Markup:
         loss=f"{rec['loss']:.3f}",
     )
     if held:
-        assumed = ", ".join(phrase(k, v, lang) for k, v in doc["base_cell"].items())
+        assumed = lang.comma.join(phrase(k, v, lang) for k, v in doc["base_cell"].items())
         which = ASSUMING if doc["base_cell_is_base"] else ASSUMING_FIRST
-        text = Markup(_(which)).format(assumed=assumed) + " " + text
+        text = Markup(_(which)).format(assumed=assumed) + gap + text
     if lowest["point"] == rec["point"]:
-        return text + " " + _(IS_LOWEST)
-    cost = f", {fmt['usd'](lowest['usd'])}" if lowest["usd"] is not None else ""
+        return text + gap + _(IS_LOWEST)
+    cost = lang.comma + fmt["usd"](lowest["usd"]) if lowest["usd"] is not None else ""
     return (
         text
-        + " "
+        + gap
         + Markup(_(WITHIN)).format(
             tolerance=fmt["pct"](doc["tolerance"], 1),
             loss=f"{lowest['loss']:.3f}",
@@ -170,23 +189,24 @@ def sweep_context(
     epoch = doc["provenance"].get("build_epoch")
     when = None if epoch is None else dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
     fmt = filters(lang)
+    local = (doc["sweep"].get("translations") or {}).get(lang.code, {})
     axes = [
         {
             "key": a["key"],
             "n": len(a["values"]),
             "held_fixed": a["held_fixed"],
-            "shown": ", ".join(
-                _value(a["key"], v, fmt) if v is not None else "–" for v in a["values"][:12]
-            )
-            + (", …" if len(a["values"]) > 12 else ""),
+            "shown": lang.items(
+                [_value(a["key"], v, fmt) if v is not None else "–" for v in a["values"][:12]]
+                + (["…"] if len(a["values"]) > 12 else [])
+            ),
         }
         for a in doc["axes"]
     ]
     return {
         "doc": doc,
         "settings": settings,
-        "title": doc["sweep"]["title"],
-        "description": doc["sweep"]["description"],
+        "title": local.get("title") or doc["sweep"]["title"],
+        "description": local.get("description") or doc["sweep"]["description"],
         "headline": _headline(doc, lang),
         "frontier": [
             {"row": r, "label": describe(r, lang, skip=tuple(doc["held_fixed"]))}
@@ -195,7 +215,7 @@ def sweep_context(
         "cells": [
             {
                 **c,
-                "held_text": ", ".join(phrase(k, v, lang) for k, v in c["held"].items()),
+                "held_text": lang.comma.join(phrase(k, v, lang) for k, v in c["held"].items()),
                 "label": describe(c["recommended"], lang, skip=tuple(doc["held_fixed"]))
                 if c["recommended"]
                 else "–",

@@ -174,6 +174,7 @@ def build_document(
             "name": sweep.name,
             "title": sweep.title,
             "description": sweep.description,
+            "translations": sweep.translations,
             "file": sweep.file,
             "sha256": sweep.sha256,
             "n_points": len(table),

@@ -79,6 +79,8 @@ class Sweep:
     sha256: str
     title: str
     description: str
+    #: title and description in the reports' other languages (``{"zh": {"title": ...}}``)
+    translations: dict[str, dict[str, str]]
     base: dict[str, Any]
     axes: tuple[Axis, ...]
     factors: tuple[Factor, ...]
@@ -194,7 +196,8 @@ def parse_sweep(
         )
     validate_doc(doc, "sweep", entry=name)
     data = doc.data
-    base = {"title": data["title"], **data["base"]}
+    # the title and its translations are checked as a scenario's (length, control characters)
+    base = {"title": data["title"], **_translations(data), **data["base"]}
     check = PointChecker(
         doc, name, hardware=hardware, settings=settings, known_laws=known_laws, root=root
     )
@@ -263,6 +266,7 @@ def parse_sweep(
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         title=data["title"],
         description=data.get("description", ""),
+        translations=dict(data.get("translations") or {}),
         base=base,
         axes=tuple(axes.values()),
         factors=tuple(factors),
@@ -327,6 +331,10 @@ def point_scenario(
         description=f"Point {point} of the sweep {sweep.file}: {values}.",
         translations={},
     )
+
+
+def _translations(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {"translations": data["translations"]} if data.get("translations") else {}
 
 
 @dataclass(frozen=True)
