@@ -4,7 +4,7 @@ A config file holds one run config (a JSON object, :func:`llmplan.train.config.r
 or a list of them, as ``llmplan ladder --out DIR`` writes them. Runs train one after the other
 (:func:`llmplan.train.session.train_to_csv`): a progress bar on stderr, a log file whose path is
 printed first, the CSV at the end. Needs the optional extra ``train`` (torch); without it the
-command says how to install it. ``python -m llmplan.train`` is the same command.
+command says how to install it.
 """
 
 from __future__ import annotations
