@@ -149,3 +149,16 @@ def test_the_page_footer_is_css_with_counters_in_any_language() -> None:
         '"第 " counter(page) " 页，共 " counter(pages) " 页"'
     )
     assert page_counter('a "quoted" \\ {page}') == '"a \\"quoted\\" \\\\ " counter(page)'
+
+
+def test_the_chinese_glossary_is_bilingual() -> None:
+    """A Chinese reader meets the English terms in papers: each translated term keeps it beside."""
+    from llmplan.report.context import _bilingual
+
+    zh, en = language("zh"), language("en")
+    assert _bilingual(zh.gettext("Compute-optimal"), "Compute-optimal", zh) == (
+        "计算最优 / Compute-optimal"
+    )
+    assert _bilingual("Loss", "Loss", en) == "Loss"
+    assert _bilingual("区间（10–90%）", "Interval (10–90%)", zh) == "区间（10–90%） / Interval"
+    assert _bilingual("IsoFLOP（等算力）", "IsoFLOP", zh) == "IsoFLOP（等算力）"  # kept already

@@ -9,6 +9,7 @@ law id, hardware id, year, constant or arithmetic. Each context is a plain mappi
 from __future__ import annotations
 
 import datetime as dt
+import re
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -94,6 +95,14 @@ def _date(lang: Language, document: Mapping[str, Any]) -> str:
             return document["provenance"]["build_date"]
         return lang.gettext("unknown")
     return lang.date(dt.datetime.fromtimestamp(epoch, tz=dt.UTC))
+
+
+def _bilingual(local: str, english: str, lang: Language) -> str:
+    """A glossary term in the report's language with the English term a reader meets in papers
+    beside it ("计算最优 / Compute-optimal"), unless the translation already keeps it."""
+    if lang.code == "en" or re.search("[A-Za-z]", local):
+        return local
+    return f"{local} / {english.split(' (')[0]}"
 
 
 def plan_context(
@@ -196,7 +205,7 @@ def plan_context(
         "law_notes": plan["law_notes"],
         "has_training_run": bool(plan.get("training_run")),
         "interval_text": INTERVAL_TEXT,
-        "glossary": [(_(term), _(text)) for term, text in GLOSSARY],
+        "glossary": [(_bilingual(_(term), term, lang), _(text)) for term, text in GLOSSARY],
         "sources": [
             {
                 "id": law["id"],
