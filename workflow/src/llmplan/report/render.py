@@ -49,7 +49,8 @@ def environment(template_dir: Path | str = TEMPLATE_DIR, lang: str = "en") -> ji
     env.filters["message"] = chosen.message
     env.filters["sentences"] = functools.partial(_joined, chosen.formats["sentences"])
     env.filters["series"] = functools.partial(_joined, chosen.formats["list"])
-    env.globals["gap"] = chosen.formats["sentences"](["", ""])
+    env.globals["gap"] = chosen.formats["sentences"](["", ""])  # between sentences
+    env.globals["semi"] = chosen.formats["semicolons"](["", ""])  # between clauses
     env.globals["lang"] = chosen.code
     env.globals["html_lang"] = chosen.locale.replace("_", "-")
     env.globals["page_counter"] = Markup(page_counter(chosen.gettext(PAGE_OF)))
