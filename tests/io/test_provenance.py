@@ -29,6 +29,8 @@ def test_template_closure_follows_extends_and_includes() -> None:
         "style.css.j2",
         "architecture.html.j2",
         "training_run.html.j2",
+        "history.html.j2",  # the "changed since" section
+        "changes.html.j2",  # the table of changes it includes
     }
 
 
