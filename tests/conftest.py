@@ -20,3 +20,47 @@ def catalog():
     from llmplan.inputs.catalog import load_catalog
 
     return load_catalog(REPO / "data" / "catalog")
+
+
+#: Modules whose tests share the one build of the small test config (tests/workflow/conftest.py)
+#: and run in one process, first: that process builds while the other runs the rest.
+BUILT_GROUP = ("tests/workflow/test_workflow.py", "tests/workflow/test_sweep.py")
+#: Modules that start from a copy of that build: last, when the build is surely there.
+AFTER_BUILD = (
+    "tests/workflow/test_history.py",
+    "tests/workflow/test_interrupted.py",
+    "tests/workflow/test_last_good.py",
+)
+#: Modules of many seconds (renders, module fixtures), started early so that none runs alone at
+#: the end.
+HEAVY = (
+    "tests/plan/test_decide.py",
+    "tests/workflow/test_ladder_dag.py",
+    "tests/report/test_render.py",
+    "tests/report/test_safety.py",
+    "tests/report/test_readable.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """How ``pytest -n 2 --dist loadgroup`` (the default, pyproject.toml) shares the work: the
+    tests of one module in one process (its module fixtures are built once), the modules in the
+    order above, then in their usual order."""
+
+    def path(item: pytest.Item) -> str:
+        return item.nodeid.split("::")[0]
+
+    def rank(item: pytest.Item) -> int:
+        name = path(item)
+        if name in BUILT_GROUP:
+            return 0
+        if name in HEAVY:
+            return 1
+        return 3 if name in AFTER_BUILD else 2
+
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            group = "built" if path(item) in BUILT_GROUP else path(item)
+            item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=rank)  # stable: the usual order within each rank

@@ -24,38 +24,55 @@ out = sys.argv[1]
 cfg = yaml.safe_load(open("config/config.yaml"))
 cfg["report"]["languages"] = ["en"]
 write_catalog("data/catalog", f"{out}/catalog.json", config=cfg)
-write_plan(sys.argv[2], f"{out}/catalog.json", f"{out}/plan.json", config=cfg)
-write_scenario_report(f"{out}/plan.json", f"{out}/plan.html", f"{out}/plan.pdf", config=cfg)
+for scenario in sys.argv[2:]:
+    name = scenario.rsplit("/", 1)[-1].removesuffix(".yaml")
+    plan = f"{out}/{name}/plan"
+    write_plan(scenario, f"{out}/catalog.json", f"{plan}.json", config=cfg)
+    write_scenario_report(f"{plan}.json", f"{plan}.html", f"{plan}.pdf", config=cfg)
 """
+STARTUP = REPO / "config" / "scenarios" / "startup-64xh100.yaml"
+GOPHER = REPO / "config" / "scenarios" / "gopher-chinchilla.yaml"
 
 
-def build(out: Path, scenario: Path) -> dict[str, bytes]:
+def build(out: Path, *scenarios: Path) -> dict[str, bytes]:
+    """Catalog, plans and English reports of ``scenarios``, built by the workflow's steps in a
+    new Python process: {path under ``out``: bytes}."""
     out.mkdir()
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     env["PYTHONPATH"] = str(REPO / "workflow" / "src")
     subprocess.run(
-        [sys.executable, "-c", BUILD, str(out), str(scenario)],
+        [sys.executable, "-c", BUILD, str(out), *map(str, scenarios)],
         cwd=REPO,
         env=env,
         check=True,
         timeout=300,
     )
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
 
 
-def test_rebuild_gives_byte_identical_json_html_pdf(tmp_path: Path) -> None:
-    scenario = REPO / "config" / "scenarios" / "startup-64xh100.yaml"
-    first = build(tmp_path / "a", scenario)
-    second = build(tmp_path / "b", scenario)
-    assert set(first) == {"catalog.json", "plan.json", "plan.html", "plan.pdf"}
-    for name in first:
-        assert first[name] == second[name], f"{name} differs between two builds"
-    assert b"2023-11-14 22:13 UTC" in first["plan.html"]  # the date of SOURCE_DATE_EPOCH
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """One build of two scenarios, shared by the tests below (a PDF takes seconds to render)."""
+    return build(tmp_path_factory.mktemp("render") / "a", STARTUP, GOPHER)
 
 
-def test_pdf_has_title_author_subject_and_bookmarks(tmp_path: Path) -> None:
-    files = build(tmp_path / "a", REPO / "config" / "scenarios" / "gopher-chinchilla.yaml")
-    (tmp_path / "plan.pdf").write_bytes(files["plan.pdf"])
+def test_rebuild_gives_byte_identical_json_html_pdf(
+    first_build: dict[str, bytes], tmp_path: Path
+) -> None:
+    second = build(tmp_path / "b", STARTUP)
+    startup = "startup-64xh100/plan"
+    assert set(second) == {"catalog.json", *(f"{startup}.{ext}" for ext in ("json", "html", "pdf"))}
+    for name in second:
+        assert first_build[name] == second[name], f"{name} differs between two builds"
+    assert b"2023-11-14 22:13 UTC" in second[f"{startup}.html"]  # the date of SOURCE_DATE_EPOCH
+
+
+def test_pdf_has_title_author_subject_and_bookmarks(
+    first_build: dict[str, bytes], tmp_path: Path
+) -> None:
+    (tmp_path / "plan.pdf").write_bytes(first_build["gopher-chinchilla/plan.pdf"])
     reader = PdfReader(tmp_path / "plan.pdf")
     meta = reader.metadata
     assert meta is not None

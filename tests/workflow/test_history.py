@@ -4,7 +4,6 @@ edited and committed, and the workflow rebuilding only that scenario's jobs, det
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,10 @@ OUT = Path("reports/scenarios/small-lab")
 
 
 def test_an_edited_scenario_reports_its_change_and_reruns_only_its_jobs(
-    built_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    work: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for key, value in isolated_git_env(tmp_path).items():
         monkeypatch.setenv(key, value)
-    work = tmp_path / "work"
-    shutil.copytree(built_once, work, symlinks=True)
     (work / ".gitignore").write_text("reports/\n.snakemake/\n")
     repo = Repo(work)
     first = repo.commit("Small lab, two weeks")

@@ -9,7 +9,6 @@ that completes leaves them byte-identical too.)
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import time
 from pathlib import Path
@@ -27,14 +26,6 @@ pytestmark = pytest.mark.slow
 
 TARGET = "reports/scenarios/one-pf-day/plan.pdf"
 TEMPLATE = "workflow/templates/plan.html.j2"
-
-
-@pytest.fixture
-def work(built_once: Path, tmp_path: Path) -> Path:
-    """A copy of the shared build."""
-    work = tmp_path / "work"
-    shutil.copytree(built_once, work, symlinks=True)
-    return work
 
 
 def _edit_template(work: Path, new: str) -> str:

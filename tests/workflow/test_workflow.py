@@ -24,12 +24,6 @@ from workflow_support import (
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def built(built_once: Path) -> Path:
-    """The shared build; every test here restores what it changes."""
-    return built_once
-
-
 def dry_run(work: Path) -> dict[str, int]:
     result = snakemake(work, "--dry-run")
     assert result.returncode == 0, result.stderr[-2000:]
