@@ -27,10 +27,11 @@ ALLOWED: Final = frozenset(
     kaplan hoffmann chinchilla llama mixtral krajewski korthikanti touvron chowdhery levine
     muennighoff sardana besiroglu brown jiang zhang narayanan rajbhandari dao gopher
     token tokens rank ranks nats sqrt log
+    czech huber newton hessian python bootstrap exp
     """.split()
 )
 #: Elements whose text is not prose to translate.
-SKIPPED_TAGS: Final = frozenset({"code", "svg", "style", "script"})
+SKIPPED_TAGS: Final = frozenset({"code", "svg", "style", "script", "sup", "sub"})
 SKIPPED_CLASSES: Final = frozenset({"cite"})
 #: Elements that end a line of text (runs never cross them).
 BLOCKS: Final = frozenset(
@@ -75,6 +76,13 @@ def visible_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     return "".join(parser.parts)
+
+
+def chart_text(svg: str) -> str:
+    """The texts of an SVG chart (titles, axis labels, legends, tick labels), one per line."""
+    return "\n".join(
+        re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)
+    )
 
 
 def _is_word(token: str, allowed: frozenset[str]) -> bool:

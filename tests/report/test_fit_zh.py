@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from report.english_fit import chart_text, english_runs, visible_text
+from report.english import chart_text, english_runs, visible_text
 
 from conftest import REPO
 from llmplan.core.messages import MESSAGES, message

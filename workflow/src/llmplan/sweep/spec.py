@@ -197,7 +197,8 @@ def parse_sweep(
     validate_doc(doc, "sweep", entry=name)
     data = doc.data
     # the title and its translations are checked as a scenario's (length, control characters)
-    base = {"title": data["title"], **_translations(data), **data["base"]}
+    local = {"translations": data["translations"]} if data.get("translations") else {}
+    base = {"title": data["title"], **local, **data["base"]}
     check = PointChecker(
         doc, name, hardware=hardware, settings=settings, known_laws=known_laws, root=root
     )
@@ -329,12 +330,17 @@ def point_scenario(
         name=f"{sweep.name}-{point}",
         title=f"{sweep.title}: point {point}",
         description=f"Point {point} of the sweep {sweep.file}: {values}.",
-        translations={},
+        translations={"zh": _point_zh(sweep, point, values)},
     )
 
 
-def _translations(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {"translations": data["translations"]} if data.get("translations") else {}
+def _point_zh(sweep: Sweep, point: int, values: str) -> dict[str, str]:
+    """A point's title and description in Chinese (grid keys and values as written)."""
+    title = sweep.translations.get("zh", {}).get("title") or sweep.title
+    return {
+        "title": f"{title}：扫描点 {point}",
+        "description": f"扫描 {sweep.file} 的第 {point} 个点：{values}。",
+    }
 
 
 @dataclass(frozen=True)
