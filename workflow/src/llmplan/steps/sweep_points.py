@@ -5,6 +5,7 @@ frontier``), each planned on its own as a scenario, exactly as ``rule plan`` pla
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,29 @@ from llmplan.io.provenance import TEMPLATE_DIR, provenance, sha256_file
 from llmplan.laws.fitted import read_fitted_laws
 from llmplan.laws.registry import KNOWN_IDS
 from llmplan.plan.build import build_plan
+from llmplan.report.i18n import language
 from llmplan.steps.scenario_report import write_scenario_report
 from llmplan.steps.sweep_shard import read_sweep
-from llmplan.sweep.spec import point_scenario
+from llmplan.sweep.spec import POINT_DESCRIPTION, POINT_TITLE, Sweep, point_scenario, point_values
+
+
+def _translations(sweep: Sweep, point: int, settings: Settings) -> dict[str, dict[str, str]]:
+    """A point's title and description in each further report language (the message catalog's
+    words, the sweep's own translated title)."""
+    out = {}
+    for code in settings.languages:
+        if code == "en":
+            continue
+        lang = language(code)
+        title = sweep.translations.get(code, {}).get("title") or sweep.title
+        values = lang.comma.join(point_values(sweep, point))
+        out[code] = {
+            "title": lang.gettext(POINT_TITLE).format(title=title, point=point),
+            "description": lang.gettext(POINT_DESCRIPTION).format(
+                point=point, file=sweep.file, values=values
+            ),
+        }
+    return out
 
 
 def write_point_reports(
@@ -54,6 +75,7 @@ def write_point_reports(
             settings=settings,
             known_laws=known_law_ids(config, KNOWN_IDS),
         )
+        scenario = replace(scenario, translations=_translations(sweep, int(point), settings))
         plan = build_plan(
             scenario,
             catalog,

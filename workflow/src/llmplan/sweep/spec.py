@@ -34,6 +34,7 @@ from typing import Any, Final
 import numpy as np
 
 from llmplan.core.errors import InputError, Where, unknown_choice
+from llmplan.core.msgid import N_
 from llmplan.core.units import parse_quantity
 from llmplan.inputs.catalog import Hardware
 from llmplan.inputs.scenario import NAME_PATTERN, Scenario
@@ -68,6 +69,9 @@ NUMERIC_FIELDS: Final = {
 }
 #: Most groups (combinations of the keys that are not numbers of the budget or constraints).
 MAX_GROUPS: Final = 2_000
+#: A point's title and description in its planning report (steps.sweep_points translates them)
+POINT_TITLE: Final = N_("{title}: point {point}")
+POINT_DESCRIPTION: Final = N_("Point {point} of the sweep {file}: {values}.")
 
 
 @dataclass(frozen=True)
@@ -324,23 +328,19 @@ def point_scenario(
     row = digits(sweep.factors, np.array([point]))[0]
     at = {k: int(row[j]) for j, f in enumerate(sweep.factors) for k in f.keys}
     scenario = check.scenario(sweep.point_spec(point), at)
-    values = ", ".join(f"{k} = {v}" for k, v in sweep.values_at(point).items())
+    values = ", ".join(point_values(sweep, point))
     return replace(
         scenario,
         name=f"{sweep.name}-{point}",
-        title=f"{sweep.title}: point {point}",
-        description=f"Point {point} of the sweep {sweep.file}: {values}.",
-        translations={"zh": _point_zh(sweep, point, values)},
+        title=POINT_TITLE.format(title=sweep.title, point=point),
+        description=POINT_DESCRIPTION.format(point=point, file=sweep.file, values=values),
+        translations={},
     )
 
 
-def _point_zh(sweep: Sweep, point: int, values: str) -> dict[str, str]:
-    """A point's title and description in Chinese (grid keys and values as written)."""
-    title = sweep.translations.get("zh", {}).get("title") or sweep.title
-    return {
-        "title": f"{title}：扫描点 {point}",
-        "description": f"扫描 {sweep.file} 的第 {point} 个点：{values}。",
-    }
+def point_values(sweep: Sweep, point: int) -> list[str]:
+    """A point's grid values as written ("budget.count = 64")."""
+    return [f"{k} = {v}" for k, v in sweep.values_at(point).items()]
 
 
 @dataclass(frozen=True)
