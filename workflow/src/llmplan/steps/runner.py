@@ -14,6 +14,7 @@ import errno
 import importlib
 import logging
 import sys
+import time
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
@@ -72,6 +73,7 @@ def run_step(
     failure_key
         The job (:func:`llmplan.io.keep.job_key`) whose failure marker a failure renews.
     """
+    started = (time.perf_counter(), time.process_time())
     handler = _ListHandler()
     root = logging.getLogger()
     root.addHandler(handler)
@@ -115,7 +117,8 @@ def run_step(
     finally:
         root.removeHandler(handler)
     keep.commit(outputs)
-    _write_log(log, [*lines, "ok"])
+    wall, cpu = time.perf_counter() - started[0], time.process_time() - started[1]
+    _write_log(log, [*lines, f"ok in {wall:.1f} s ({cpu:.1f} s CPU)"])
 
 
 def _undo(
