@@ -31,7 +31,9 @@ def test_warnings_reach_the_log(tmp_path: Path) -> None:
     run_step(_warns, log=str(log))
     text = log.read_text()
     assert "RuntimeWarning: a warning the step raised" in text
-    assert "llmplan.tests: a library's warning" in text and re.search(r"\nok in \d+\.\d s \(\d+\.\d s CPU\)\n\Z", text)
+    assert "llmplan.tests: a library's warning" in text and re.search(
+        r"\nok in \d+\.\d s \(\d+\.\d s CPU\)\n\Z", text
+    )
 
 
 def test_user_error_is_one_line_on_the_console_and_in_the_log(

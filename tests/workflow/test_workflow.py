@@ -59,7 +59,9 @@ def test_cold_run_builds_every_contract_output(built: Path) -> None:
         in (built / "reports/scenarios/small-lab/plan.html").read_text()
     )
     log = (built / "reports/logs/plan/small-lab.log").read_text()
-    assert log.startswith("llmplan step llmplan.steps.plan.write_plan") and re.search(r"\nok in \d+\.\d s \(\d+\.\d s CPU\)\n\Z", log)
+    assert log.startswith("llmplan step llmplan.steps.plan.write_plan") and re.search(
+        r"\nok in \d+\.\d s \(\d+\.\d s CPU\)\n\Z", log
+    )
 
 
 def test_the_chinese_fit_report_embeds_a_cjk_font_and_reads_as_chinese(built: Path) -> None:
