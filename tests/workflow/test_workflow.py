@@ -133,7 +133,7 @@ def test_editing_one_scenario_reruns_only_its_jobs_and_the_index(built: Path) ->
         jobs = dry_run(built)
     finally:
         scenario.write_text(good)
-    assert jobs == {"all": 1, "plan": 1, "history": 1, "scenario_report": 1, "index": 1}
+    assert jobs == {"all": 1, "plan": 1, "scenario_report": 1, "index": 1}
 
 
 def test_new_scenario_runs_only_its_own_jobs(built: Path) -> None:
@@ -147,7 +147,6 @@ def test_new_scenario_runs_only_its_own_jobs(built: Path) -> None:
             "all": 1,
             "index": 1,
             "plan": 1,
-            "history": 1,
             "scenario_report": 1,
         }
         result = snakemake(built)

@@ -9,6 +9,7 @@ run_step(
     snakemake.input.scenario,
     snakemake.input.catalog,
     snakemake.output.json,
+    history_json=snakemake.output.history,
     config=snakemake.params.settings,
     fit_jsons={Path(path).parent.name: path for path in snakemake.input.fits},
     **job_options(snakemake),

@@ -1,7 +1,9 @@
-"""Rule ``plan``: a scenario validated against the normalised catalog, planned into ``plan.json``."""
+"""Rule ``plan``: a scenario validated against the normalised catalog, planned into ``plan.json``,
+and what changed since its previous commit into ``history.json`` (:mod:`llmplan.plan.history`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from llmplan.io.provenance import provenance, sha256_file
 from llmplan.laws.fitted import read_fitted_laws
 from llmplan.laws.registry import KNOWN_IDS
 from llmplan.plan.build import build_plan
+from llmplan.plan.history import scenario_history
 
 
 def write_plan(
@@ -23,9 +26,11 @@ def write_plan(
     *,
     config: Mapping[str, Any],
     fit_jsons: Mapping[str, Path | str] | None = None,
+    history_json: Path | str | None = None,
 ) -> None:
-    """Write ``plan.json``. ``fit_jsons`` maps dataset names to the fit.json of every
-    ``fit:<name>`` law the scenario uses; ``config`` holds the sections the plan reads."""
+    """Write ``plan.json`` and, when ``history_json`` is given, the scenario's ``history.json``.
+    ``fit_jsons`` maps dataset names to the fit.json of every ``fit:<name>`` law the scenario
+    uses; ``config`` holds the sections the plan reads."""
     settings = Settings.from_config(config)
     catalog_data = read_json(catalog_json)
     catalog = Catalog.from_dict(catalog_data["normalised"])
@@ -48,4 +53,11 @@ def write_plan(
         fitted=read_fitted_laws((fit_jsons or {}).values()),
         inference_loss_tolerance=settings.inference_loss_tolerance,
     )
-    write_atomic(out_json, dumps(plan))
+    outputs = [(out_json, dumps(plan))]
+    if history_json is not None:  # compared with the plan as plan.json holds it
+        history = scenario_history(
+            scenario_path, json.loads(outputs[0][1]), catalog, config=config, fit_jsons=fit_jsons
+        )
+        outputs.append((history_json, dumps(history)))
+    for path, content in outputs:  # both made before either is written
+        write_atomic(path, content)

@@ -1,16 +1,16 @@
-"""Rule ``history``: what changed since the previous committed version of a scenario.
+"""What changed since the previous committed version of a scenario: ``history.json``, written
+with ``plan.json`` by rule ``plan`` for the "changed since" section of the plan report.
 
-Writes ``reports/scenarios/<name>/history.json`` for the "changed since" section of the plan
-report. The previous version is the newest commit that touched the scenario file and holds a
-different text (:func:`llmplan.io.git.previous_version`); it is planned with the same catalog,
-settings and fits as the current plan (:func:`llmplan.plan.build.build_plan`) and compared with
-``plan.json`` (:func:`llmplan.plan.compare.compare`).
+The previous version is the newest commit that touched the scenario file and holds a different
+text (:func:`llmplan.io.git.previous_version`); it is planned with the same catalog, settings and
+fits as the current plan (:func:`llmplan.plan.build.build_plan`) and compared with the current
+plan (:func:`llmplan.plan.compare.compare`).
 
 Deterministic: the file depends on the scenario's text and the repository's history, never on the
 clock. Committing the current text does not change it (the previous version stays the one before),
-and neither does a commit that does not touch the file, so the rule needs to rerun only when the
+and neither does a commit that does not touch the file, so the plan needs to rerun only when the
 scenario file changes; after rewriting history (rebase, amend), force it with
-``snakemake --forcerun history``.
+``snakemake --forcerun plan``.
 
 Nothing here fails the build for want of history: outside git (a copy of the repository without
 ``.git``) the status is ``no_git``; with no earlier different version it is ``no_previous``; an
@@ -30,7 +30,7 @@ from llmplan.inputs.catalog import Catalog
 from llmplan.inputs.scenario import parse_scenario
 from llmplan.inputs.settings import Settings, known_law_ids
 from llmplan.io.git import NotInRepository, previous_version
-from llmplan.io.jsonio import dumps, read_json, write_atomic
+from llmplan.io.jsonio import dumps
 from llmplan.io.yamldoc import parse_yaml
 from llmplan.laws.fitted import read_fitted_laws
 from llmplan.laws.registry import KNOWN_IDS
@@ -90,20 +90,3 @@ def scenario_history(
         }
     comparison = compare(scenario.doc.data, now, json.loads(dumps(old_plan)), plan)
     return {"status": "changed", **empty, "previous": commit.to_dict(), **comparison.to_dict()}
-
-
-def write_history(
-    scenario_path: Path | str,
-    plan_json: Path | str,
-    catalog_json: Path | str,
-    out_json: Path | str,
-    *,
-    config: Mapping[str, Any],
-    fit_jsons: Mapping[str, Path | str] | None = None,
-) -> None:
-    """Write ``history.json``; ``config`` holds the sections the plan reads (as rule ``plan``)."""
-    catalog = Catalog.from_dict(read_json(catalog_json)["normalised"])
-    history = scenario_history(
-        scenario_path, read_json(plan_json), catalog, config=config, fit_jsons=fit_jsons
-    )
-    write_atomic(out_json, dumps(history))

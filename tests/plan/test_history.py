@@ -18,9 +18,9 @@ from llmplan.io.jsonio import dumps
 from llmplan.io.provenance import provenance
 from llmplan.laws.published import UNROUNDED
 from llmplan.plan.build import build_plan
+from llmplan.plan.history import scenario_history
 from llmplan.report.context import plan_context
 from llmplan.report.render import render_html
-from llmplan.steps.history import scenario_history
 
 FILE = "config/scenarios/my-plan.yaml"
 LAW = "laws: [chinchilla-approach3]\nprimary_law: chinchilla-approach3\n"
