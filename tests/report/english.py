@@ -49,6 +49,7 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping: list[str] = []  # open elements whose text is skipped
+        self.placeholder = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         classes = set((dict(attrs).get("class") or "").split())
@@ -68,11 +69,20 @@ class _Text(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.skipping:
             self.parts.append(data)
+        elif self.placeholder and set(self.skipping) <= PLACEHOLDER_TAGS:
+            self.parts.append(self.placeholder)
 
 
-def visible_text(html: str) -> str:
-    """The text a reader sees, one line per block, without code, charts and citations."""
+#: Skipped elements that sit inside a sentence (code, a citation): :func:`visible_text` can stand
+#: a placeholder in for them, so that the punctuation around them reads as it does on the page.
+PLACEHOLDER_TAGS: Final = frozenset({"code", "span", "sup", "sub"})
+
+
+def visible_text(html: str, *, placeholder: str = "") -> str:
+    """The text a reader sees, one line per block, without code, charts and citations (or with
+    ``placeholder`` in place of each piece of code or citation inside a sentence)."""
     parser = _Text()
+    parser.placeholder = placeholder
     parser.feed(html)
     parser.close()
     return "".join(parser.parts)
@@ -135,3 +145,17 @@ def citations(item: Any) -> list[str]:
         for value in item:
             found += citations(value)
     return found
+
+
+#: Two English sentences or clauses run together ("2020.Predicted"): a lower-case letter, digit,
+#: closing bracket or per cent, a stop, colon or semicolon, then a capitalised word.
+_JOINED: Final = re.compile(r"[a-z0-9)%][.:;][A-Z][a-z]")
+#: A space after Chinese full-width punctuation, which already holds its own space ("。 恰好").
+_SPACED: Final = re.compile(r"[。；：，、] ")
+
+
+def unspaced_sentences(text: str, lang: str) -> list[str]:
+    """Where the visible ``text`` of a page in ``lang`` joins sentences wrongly: English sentences
+    with no space between them, or a space after Chinese full-width punctuation (with context)."""
+    pattern = _SPACED if lang == "zh" else _JOINED
+    return [text[max(0, m.start() - 30) : m.end() + 10] for m in pattern.finditer(text)]

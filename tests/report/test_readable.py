@@ -7,6 +7,7 @@ import json
 
 import pytest
 import yaml
+from report.english import unspaced_sentences, visible_text
 
 from conftest import REPO
 from llmplan.catalog.tables import model_table
@@ -17,6 +18,7 @@ from llmplan.report.charts.base import overlapping_texts
 from llmplan.report.charts.catalog import compute_chart_figure, params_tokens_figure
 from llmplan.report.charts.plan import frontier_figure, isoflop_figure
 from llmplan.report.context import catalog_context, plan_context
+from llmplan.report.i18n import language
 from llmplan.report.render import overflows, render_html
 from llmplan.steps.catalog import write_catalog
 from llmplan.steps.plan import write_plan
@@ -89,3 +91,29 @@ def test_page_fit_detection_can_fail() -> None:
         f"<html><head><style>td {{ white-space: nowrap }}</style></head><body>{wide}</body></html>"
     )
     assert overflows(html) != []
+
+
+@pytest.mark.parametrize("code", ["en", "zh"])
+def test_sentences_run_on_with_the_right_spacing(built: dict, code: str) -> None:
+    """The shipped scenarios between them reach the paragraphs that join generated sentences
+    (a soft budget's alternative, laws left out of the range, the law notes): English sentences
+    are spaced, Chinese ones are not."""
+    settings = Settings.from_config(CONFIG)
+    charts = {"isoflop": "", "frontier": "", "compute": "", "params_tokens": ""}
+    lang = language(code)
+    pages = {
+        name: render_html(
+            "plan.html.j2", {**plan_context(plan, settings, lang), "charts": charts}, lang=lang
+        )
+        for name, plan in built["plans"].items()
+    }
+    pages["catalog"] = render_html(
+        "catalog.html.j2",
+        {**catalog_context(built["catalog"], settings, lang), "charts": charts},
+        lang=lang,
+    )
+    bad = {
+        name: unspaced_sentences(visible_text(html, placeholder="x"), code)
+        for name, html in pages.items()
+    }
+    assert {name: found for name, found in bad.items() if found} == {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from report.english import citations, english_runs, visible_text
+from report.english import citations, english_runs, unspaced_sentences, visible_text
 
 from llmplan.report.changes import MAX_SUBJECT, _shortened
 
@@ -65,3 +65,26 @@ def test_every_chinese_report_of_a_build_is_chinese(built_once: Path) -> None:
         len(english_runs(visible_text(english.read_text(encoding="utf-8")), proper_names=names))
         > 20
     )
+
+
+def test_sentences_are_spaced_as_their_language_spaces_them(built_once: Path) -> None:
+    """Every page of a build, English and Chinese: a sentence that follows another in the same
+    paragraph is separated by a space in English and by nothing but its full-width stop in
+    Chinese (templates join them with ``gap``)."""
+    reports = built_once / "reports"
+    pages = [p for p in sorted(reports.rglob("*.html")) if ".last-good" not in p.parts]
+    assert len(pages) > 10
+    found = {
+        str(p.relative_to(reports)): bad
+        for p in pages
+        if (
+            bad := unspaced_sentences(
+                visible_text(p.read_text(encoding="utf-8"), placeholder="x"),
+                "zh" if p.name.endswith(".zh.html") else "en",
+            )
+        )
+    }
+    assert found == {}
+    # the check itself can fail
+    assert unspaced_sentences("Left out: Kaplan et al. 2020.Predicted losses", "en")
+    assert unspaced_sentences("没有超支。 恰好用完全部预算", "zh")

@@ -157,7 +157,7 @@ def plan_context(
     }
     decision = Markup(_(DECISION[(rec["days"] is not None, rec["usd"] is not None)])).format(**args)
     if rec["within_budget"] and not budget["soft"]:
-        decision += " " + _(WHOLE_BUDGET)
+        decision = Markup(lang.formats["sentences"]([decision, Markup.escape(_(WHOLE_BUDGET))]))
     scenario = plan["scenario"]
     local = (scenario.get("translations") or {}).get(lang.code, {})
     what_if = [{**row, "label": lang.message(row["label"])} for row in plan["what_if"]]
@@ -214,7 +214,7 @@ def plan_context(
                 "counts": _("N includes embedding parameters.")
                 if law["counts_embeddings"]
                 else _("N excludes embedding parameters."),
-                "loss_note": lang.law_text(law, "loss_note").rstrip(".") + ".",
+                "loss_note": lang.join([lang.law_text(law, "loss_note")]),
             }
             for law in plan["laws"]
         ],

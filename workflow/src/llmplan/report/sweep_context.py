@@ -72,6 +72,16 @@ QUANTITY_KINDS: Final[dict[str, Kind]] = {
 }
 
 
+#: The constraints that can shape a sweep's plans (``sweep.json`` ``binding``), as a reader reads
+#: them, with the scenario field that sets each.
+BINDING: Final = {
+    "none": N_("no constraint"),
+    "max_params": N_("size cap (max_params)"),
+    "unique_tokens": N_("unique data (unique_tokens)"),
+    "inference_tokens": N_("inference demand (inference_tokens)"),
+}
+
+
 def _value(key: str, value: Any, fmt: Mapping[str, Any]) -> str:
     if isinstance(value, str) and key.startswith(("budget.", "constraints.")):
         with contextlib.suppress(LlmplanError, ValueError):  # "1T" as the report writes 1e12
@@ -226,10 +236,12 @@ def sweep_context(
         "axes": axes,
         "by_count": doc["by_count"],
         "build_date": lang.date(when),
-        "binding": [
-            (_("none") if k == "none" else k.replace("+", " + "), v)
-            for k, v in doc["binding"].items()
-        ],
+        "binding": lang.join(
+            _("{constraints} in {n} points").format(
+                constraints=" + ".join(_(BINDING[name]) for name in key.split("+")), n=f"{n:,}"
+            )
+            for key, n in doc["binding"].items()
+        ),
         "table_is_sample": doc["frontier_size"] > len(doc["frontier"]),
     }
 

@@ -73,7 +73,7 @@ def isoflop_figure(plan: dict[str, Any], lang: Language | None = None) -> Figure
             color=style["color"],
             ls=style["ls"],
             lw=1.5,
-            label=f"{names[curve['law']]}: N = {lang.si(alloc['params'])}",
+            label=_("{law}: N = {n}").format(law=names[curve["law"]], n=lang.si(alloc["params"])),
         )
         ax.plot(
             [alloc["params"]],
