@@ -11,6 +11,7 @@ whole report is.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import re
 import string
@@ -21,6 +22,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from hf_configs import LLAMA2_7B
 from markupsafe import Markup
+from pypdf import PdfReader
 from report.english import citations, english_runs, visible_text
 from shipped_plans import catalog, plan_of
 
@@ -36,7 +38,7 @@ from llmplan.report.charts.run import memory_chart
 from llmplan.report.context import plan_context
 from llmplan.report.fonts import chart_fonts
 from llmplan.report.i18n import LOCALE_DIR, language
-from llmplan.report.render import environment
+from llmplan.report.render import environment, html_to_pdf
 from llmplan.run.training import training_run
 
 CATALOG = catalog()
@@ -236,3 +238,22 @@ def test_scenario_report_draws_the_memory_chart_in_each_language(tmp_path: Path,
     )
     assert "Memory per accelerator, by what it holds" in htmls[0].read_text()
     assert "每张加速卡的显存占用（按用途）" in htmls[1].read_text()
+
+
+def test_a_chinese_chart_is_drawn_in_the_simplified_chinese_face() -> None:
+    """Printed, a chart's Chinese text uses the Simplified Chinese face of the Noto CJK collection,
+    not its Japanese one (whose forms of shared characters differ): matplotlib's family list
+    "'DejaVu Sans', 'Noto Sans CJK SC'" is written so that WeasyPrint reads both names."""
+    with chart_fonts("zh"):
+        svg = memory_chart(plan_of("startup-64xh100")["training_run"], language("zh"))
+    pdf = html_to_pdf(f'<html lang="zh-CN"><body><figure>{svg}</figure></body></html>')
+    faces: dict[str, list[str]] = {}
+
+    def visit(text: str, cm: object, tm: object, font: dict | None, size: float) -> None:
+        if font and re.search(r"[\u4e00-\u9fff]", text):
+            faces.setdefault(str(font["/BaseFont"]).split("+")[-1], []).append(text)
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=visit)
+    assert any("CJK-SC" in face for face in faces), faces
+    assert [face for face in faces if "CJK-SC" not in face] == [], faces

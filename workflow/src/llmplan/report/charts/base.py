@@ -133,12 +133,18 @@ def figure_to_svg(fig: Figure) -> str:
     svg = svg[svg.index("<svg") :]
     # width/height in pt would fix the size; let CSS scale it to the column instead
     svg = re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", svg, count=1)
+    # matplotlib writes a family list as "'DejaVu Sans', 'Noto Sans CJK SC'"; WeasyPrint splits
+    # it at the commas and strips quotes but not spaces, so it would look for " 'Noto Sans CJK SC"
+    # and draw every Chinese glyph of a chart in the Japanese face of the Noto CJK collection
+    svg = _FAMILY_LIST.sub(lambda m: m.group(0).replace(", ", ","), svg)
     if "Noto Sans CJK SC" in matplotlib.rcParams["font.family"]:
-        # drawn inside report.fonts.chart_fonts("zh"): WeasyPrint reads the quoted family list of
-        # matplotlib's style attributes as one name and falls back to the Japanese face of the
-        # Noto CJK collection; the language attribute makes it pick the Simplified Chinese one
+        # drawn inside report.fonts.chart_fonts("zh"): the language of the text, for a reader
         svg = svg.replace("<svg", '<svg lang="zh-CN"', 1)
     return svg
+
+
+#: A font-family declaration of matplotlib's SVG style attributes.
+_FAMILY_LIST: Final = re.compile(r"font-family: [^;\"]*")
 
 
 # ---------------------------------------------------------------- labels that never overlap
