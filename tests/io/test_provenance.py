@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import REPO
 from llmplan.io.provenance import PACKAGE_DIR, code_version, module_closure, template_closure
 
@@ -38,3 +40,12 @@ def test_code_versions_differ_between_steps_and_are_stable() -> None:
     a = code_version(["llmplan.steps.catalog"])
     assert a == code_version(["llmplan.steps.catalog"])
     assert a != code_version(["llmplan.steps.plan"])
+
+
+def test_an_edited_template_changes_the_closure_in_the_same_process(tmp_path: Path) -> None:
+    """The code hashes are cached per file state: an edit is seen without a new process."""
+    (tmp_path / "a.j2").write_text("a\n")
+    (tmp_path / "b.j2").write_text("b\n")
+    assert [p.name for p in template_closure(["a.j2"], tmp_path)] == ["a.j2"]
+    (tmp_path / "a.j2").write_text('{% include "b.j2" %}\n')
+    assert [p.name for p in template_closure(["a.j2"], tmp_path)] == ["a.j2", "b.j2"]

@@ -1,4 +1,5 @@
-"""Rule ``history``: what changed since the previous commit of a scenario, and its report section."""
+"""history.json (rule ``plan``, :mod:`llmplan.plan.history`): what changed since the previous
+commit of a scenario, and its report section."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from markupsafe import Markup
 from conftest import REPO
 from llmplan.inputs.scenario import load_scenario
 from llmplan.inputs.settings import Settings
+from llmplan.io.git import NotInRepository, previous_version
 from llmplan.io.jsonio import dumps
 from llmplan.io.provenance import provenance
 from llmplan.laws.published import UNROUNDED
 from llmplan.plan.build import build_plan
-from llmplan.plan.history import scenario_history
+from llmplan.plan.history import outside_git, scenario_history
 from llmplan.report.context import plan_context
 from llmplan.report.render import render_html
 
@@ -48,8 +50,14 @@ def current_plan(path: Path, catalog: Any) -> dict[str, Any]:
 
 
 def history_of(path: Path, catalog: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """As rule ``plan`` makes it: git read by the caller, the history computed from the text."""
     plan = current_plan(path, catalog)
-    return scenario_history(path, plan, catalog, config=CONFIG), plan
+    text = path.read_text(encoding="utf-8")
+    try:
+        previous = previous_version(path, text)
+    except NotInRepository:
+        return outside_git(), plan
+    return scenario_history(str(path), text, previous, plan, catalog, config=CONFIG), plan
 
 
 def render(plan: dict[str, Any], history: dict[str, Any] | None) -> str:

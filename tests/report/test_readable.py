@@ -85,6 +85,26 @@ def test_reports_fit_the_page(built: dict, page_size: str) -> None:
         assert overflows(html) == [], name
 
 
+def test_a_long_unbroken_model_name_wraps_inside_the_page(tmp_path) -> None:
+    """A catalog name of 46 letters without a space or hyphen (names may have up to 200) wraps in
+    its cell instead of pushing the catalog's tables off the page."""
+    import shutil
+
+    long_name = "BERTBaseUncasedWholeWordMaskingFinetunedSquad"
+    shutil.copytree(REPO / "data/catalog", tmp_path / "catalog")
+    models = tmp_path / "catalog" / "models.yaml"
+    text = models.read_text(encoding="utf-8")
+    assert "name: BERT-Base\n" in text
+    models.write_text(text.replace("name: BERT-Base\n", f"name: {long_name}\n"), encoding="utf-8")
+    write_catalog(tmp_path / "catalog", tmp_path / "catalog.json", config=CONFIG)
+    catalog = json.loads((tmp_path / "catalog.json").read_text())
+    charts = {"compute": "", "params_tokens": ""}
+    context = {**catalog_context(catalog, Settings.from_config(CONFIG)), "charts": charts}
+    html = render_html("catalog.html.j2", context)
+    assert long_name in html
+    assert overflows(html) == []
+
+
 def test_page_fit_detection_can_fail() -> None:
     wide = "<table><tr>" + "".join(f"<td>{'x' * 40}{i}</td>" for i in range(8)) + "</tr></table>"
     html = (

@@ -12,9 +12,9 @@ from llmplan.report.charts.base import overlapping_texts
 from llmplan.report.charts.sweep import count_figure, loss_cost_figure
 from llmplan.report.i18n import language
 from llmplan.report.render import overflows, render_html
-from llmplan.report.sweep_context import sweep_context, sweep_row
+from llmplan.report.sweep_context import CONSTRAINTS, sweep_context, sweep_row
 from llmplan.sweep.document import build_document, on_frontier
-from llmplan.sweep.plan import plan_points
+from llmplan.sweep.plan import BINDING, plan_points
 from llmplan.sweep.spec import load_sweep
 
 
@@ -71,3 +71,17 @@ def test_sweep_report_fits_the_page(doc: dict) -> None:
     context["charts"] = {"loss_cost": "", "count": None}
     html = render_html("sweep.html.j2", context)
     assert overflows(html) == []
+
+
+def test_the_constraints_that_shaped_the_plans_are_named_and_counted(doc: dict) -> None:
+    """Every constraint the sweep can report has words in each language, and the sentence counts
+    the plans each one shaped (the counts of sweep.json, which add up to the points)."""
+    assert set(CONSTRAINTS) == {"none"} | {name for name, _ in BINDING}
+    assert sum(doc["binding"].values()) == doc["sweep"]["n_points"]
+    english = str(sweep_context(doc, defaults())["binding"])
+    chinese = str(sweep_context(doc, defaults(), language("zh"))["binding"])
+    for key, n in doc["binding"].items():
+        label = "no constraint" if key == "none" else key
+        assert f"{label}" in english and f"in {n:,} of the points" in english
+        assert f"共 {n:,} 个点" in chinese
+    assert english.endswith(".") and chinese.endswith("。") and "none" not in chinese

@@ -24,4 +24,3 @@ rule plan:
         settings=SETTINGS["plan"],
     script:
         "../scripts/plan.py"
-

@@ -44,9 +44,16 @@ def sha256_files(paths: Sequence[Path | str]) -> str:
 
 
 # ---------------------------------------------------------------- code hashes
-# Each Snakemake run hashes the code of every rule while it reads the workflow, so the steps below
-# are cached for the process: a module's file, its imports, a template's references, a file's
-# bytes are read once however many rules share them (a dry run of the built default workflow: 4.6 -> 2.8 s CPU).
+# Each Snakemake run hashes the code of every rule while it reads the workflow, so what the steps
+# below read is cached: a file's imports, template references and bytes are read once however
+# many rules share them (a dry run of the built default workflow: 4.6 -> 2.8 s CPU). The caches
+# are keyed by the file's absolute path, size and modification time, so an edited file is read
+# again in a long-lived process.
+def _state(path: Path) -> tuple[Path, int, int]:
+    stat = path.stat()
+    return path.resolve(), stat.st_size, stat.st_mtime_ns
+
+
 @cache
 def _module_file(module: str) -> Path | None:
     """The source file of an llmplan module (``llmplan.plan.build``), or None."""
@@ -61,9 +68,9 @@ def _module_file(module: str) -> Path | None:
 
 
 @cache
-def _imports(path: Path) -> tuple[str, ...]:
-    """llmplan modules imported anywhere in ``path`` (absolute imports, as the house style uses)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def _imports(state: tuple[Path, int, int]) -> tuple[str, ...]:
+    """llmplan modules imported anywhere in the file (absolute imports, as the house style uses)."""
+    tree = ast.parse(state[0].read_text(encoding="utf-8"))
     found: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -89,7 +96,7 @@ def module_closure(modules: Iterable[str]) -> list[Path]:
             if path is None or path in seen:
                 continue
             seen.add(path)
-            stack.extend(_imports(path))
+            stack.extend(_imports(_state(path)))
     return sorted(seen)
 
 
@@ -102,24 +109,24 @@ def template_closure(templates: Iterable[str], template_dir: Path = TEMPLATE_DIR
         if path in seen or not path.is_file():
             continue
         seen.add(path)
-        stack.extend(_template_references(path))
+        stack.extend(_template_references(_state(path)))
     return sorted(seen)
 
 
 @cache
-def _template_references(path: Path) -> tuple[str, ...]:
-    """The templates ``path`` extends, includes or imports."""
+def _template_references(state: tuple[Path, int, int]) -> tuple[str, ...]:
+    """The templates the file extends, includes or imports."""
     import jinja2
     from jinja2 import meta
 
     env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
-    parsed = env.parse(path.read_text(encoding="utf-8"))
+    parsed = env.parse(state[0].read_text(encoding="utf-8"))
     return tuple(t for t in meta.find_referenced_templates(parsed) if t)
 
 
 @cache
-def _file_bytes(path: Path) -> bytes:
-    return path.read_bytes()
+def _file_bytes(state: tuple[Path, int, int]) -> bytes:
+    return state[0].read_bytes()
 
 
 def code_version(
@@ -130,7 +137,7 @@ def code_version(
     files = [*module_closure(modules), *template_closure(templates), *extra]
     for path in files:
         digest.update(path.name.encode())
-        digest.update(_file_bytes(path))
+        digest.update(_file_bytes(_state(path)))
     return digest.hexdigest()[:16]
 
 

@@ -2,7 +2,8 @@
 with ``plan.json`` by rule ``plan`` for the "changed since" section of the plan report.
 
 The previous version is the newest commit that touched the scenario file and holds a different
-text (:func:`llmplan.io.git.previous_version`); it is planned with the same catalog, settings and
+text (:func:`llmplan.io.git.previous_version`, read by the step, which passes it here: this module
+reads no file and runs no git); it is planned with the same catalog, settings and
 fits as the current plan (:func:`llmplan.plan.build.build_plan`) and compared with the current
 plan (:func:`llmplan.plan.compare.compare`).
 
@@ -22,48 +23,55 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from llmplan.core.errors import LlmplanError
 from llmplan.inputs.catalog import Catalog
 from llmplan.inputs.scenario import parse_scenario
 from llmplan.inputs.settings import Settings, known_law_ids
-from llmplan.io.git import NotInRepository, previous_version
+from llmplan.io.git import Commit
 from llmplan.io.jsonio import dumps
 from llmplan.io.yamldoc import parse_yaml
-from llmplan.laws.fitted import read_fitted_laws
+from llmplan.laws.base import Law
 from llmplan.laws.registry import KNOWN_IDS
 from llmplan.plan.build import build_plan
 from llmplan.plan.compare import compare, diff_inputs
 
 
+def _empty(status: str) -> dict[str, Any]:
+    return {"status": status, "previous": None, "inputs": [], "recommendation": [], "error": None}
+
+
+def outside_git() -> dict[str, Any]:
+    """``history.json`` of a scenario that is not in a git repository."""
+    return _empty("no_git")
+
+
 def scenario_history(
-    scenario_path: Path | str,
+    file: str,
+    text: str,
+    previous: tuple[Commit, str] | None,
     plan: Mapping[str, Any],
     catalog: Catalog,
     *,
     config: Mapping[str, Any],
-    fit_jsons: Mapping[str, Path | str] | None = None,
+    fitted: Mapping[str, Law] | None = None,
 ) -> dict[str, Any]:
     """The content of ``history.json``: ``status``, ``previous`` commit, ``inputs`` and
-    ``recommendation`` changes (each ``{field, a, b, ...}``, A the previous version), ``error``."""
-    path = Path(scenario_path)
-    text = path.read_text(encoding="utf-8")
-    empty: dict[str, Any] = {"previous": None, "inputs": [], "recommendation": [], "error": None}
-    try:
-        found = previous_version(path, text)
-    except NotInRepository:
-        return {"status": "no_git", **empty}
-    if found is None:
-        return {"status": "no_previous", **empty}
-    commit, old_text = found
-    now = parse_yaml(text, str(path)).data
+    ``recommendation`` changes (each ``{field, a, b, ...}``, A the previous version), ``error``.
+
+    ``text`` is the scenario file ``file`` as planned into ``plan`` (plan.json's content),
+    ``previous`` its previous version (:func:`llmplan.io.git.previous_version`: the commit and
+    its text) or None, ``fitted`` the fitted laws the plan used."""
+    if previous is None:
+        return _empty("no_previous")
+    commit, old_text = previous
+    now = parse_yaml(text, file).data
     settings = Settings.from_config(config)
     try:
         scenario = parse_scenario(
             old_text,
-            str(path),
+            file,
             hardware=catalog.hardware,
             settings=settings,
             known_laws=known_law_ids(config, KNOWN_IDS),
@@ -72,21 +80,20 @@ def scenario_history(
             scenario,
             catalog,
             provenance={},
-            fitted=read_fitted_laws((fit_jsons or {}).values()),
+            fitted=fitted,
             inference_loss_tolerance=settings.inference_loss_tolerance,
         )
     except LlmplanError as err:
         try:
-            old = parse_yaml(old_text, str(path)).data
+            old = parse_yaml(old_text, file).data
         except LlmplanError:
             old = None
         inputs = diff_inputs(old if isinstance(old, dict) else None, now)
         return {
-            "status": "unplannable",
-            **empty,
+            **_empty("unplannable"),
             "previous": commit.to_dict(),
             "inputs": [c.to_dict() for c in inputs],
             "error": str(err),
         }
     comparison = compare(scenario.doc.data, now, json.loads(dumps(old_plan)), plan)
-    return {"status": "changed", **empty, "previous": commit.to_dict(), **comparison.to_dict()}
+    return {**_empty("changed"), "previous": commit.to_dict(), **comparison.to_dict()}

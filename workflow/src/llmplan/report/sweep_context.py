@@ -72,9 +72,9 @@ QUANTITY_KINDS: Final[dict[str, Kind]] = {
 }
 
 
-#: The constraints that can shape a sweep's plans (``sweep.json`` ``binding``), as a reader reads
-#: them, with the scenario field that sets each.
-BINDING: Final = {
+#: The constraints that can shape a sweep's plans (``sweep.json`` ``binding``, named by
+#: :data:`llmplan.sweep.plan.BINDING`), as a reader reads them, with the field that sets each.
+CONSTRAINTS: Final = {
     "none": N_("no constraint"),
     "max_params": N_("size cap (max_params)"),
     "unique_tokens": N_("unique data (unique_tokens)"),
@@ -237,8 +237,8 @@ def sweep_context(
         "by_count": doc["by_count"],
         "build_date": lang.date(when),
         "binding": lang.join(
-            _("{constraints} in {n} points").format(
-                constraints=" + ".join(_(BINDING[name]) for name in key.split("+")), n=f"{n:,}"
+            _("{constraints} in {n} of the points").format(
+                constraints=" + ".join(_(CONSTRAINTS[name]) for name in key.split("+")), n=f"{n:,}"
             )
             for key, n in doc["binding"].items()
         ),

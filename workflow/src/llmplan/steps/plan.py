@@ -9,14 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from llmplan.inputs.catalog import Catalog
-from llmplan.inputs.scenario import load_scenario
+from llmplan.inputs.scenario import parse_scenario
 from llmplan.inputs.settings import Settings, known_law_ids
+from llmplan.io.git import NotInRepository, previous_version
 from llmplan.io.jsonio import dumps, read_json, write_atomic
 from llmplan.io.provenance import provenance, sha256_file
+from llmplan.io.yamldoc import read_text
 from llmplan.laws.fitted import read_fitted_laws
 from llmplan.laws.registry import KNOWN_IDS
 from llmplan.plan.build import build_plan
-from llmplan.plan.history import scenario_history
+from llmplan.plan.history import outside_git, scenario_history
 
 
 def write_plan(
@@ -34,8 +36,10 @@ def write_plan(
     settings = Settings.from_config(config)
     catalog_data = read_json(catalog_json)
     catalog = Catalog.from_dict(catalog_data["normalised"])
-    scenario = load_scenario(
-        scenario_path,
+    text = read_text(scenario_path, str(scenario_path))  # once: the plan and its history agree
+    scenario = parse_scenario(
+        text,
+        str(scenario_path),
         hardware=catalog.hardware,
         settings=settings,
         known_laws=known_law_ids(config, KNOWN_IDS),
@@ -46,18 +50,30 @@ def write_plan(
     }
     for name, path in sorted((fit_jsons or {}).items()):
         inputs[f"fit:{name}"] = sha256_file(path)
+    fitted = read_fitted_laws((fit_jsons or {}).values())
     plan = build_plan(
         scenario,
         catalog,
         provenance=provenance(inputs),
-        fitted=read_fitted_laws((fit_jsons or {}).values()),
+        fitted=fitted,
         inference_loss_tolerance=settings.inference_loss_tolerance,
     )
     outputs = [(out_json, dumps(plan))]
     if history_json is not None:  # compared with the plan as plan.json holds it
-        history = scenario_history(
-            scenario_path, json.loads(outputs[0][1]), catalog, config=config, fit_jsons=fit_jsons
-        )
+        try:
+            previous = previous_version(Path(scenario_path), text)
+        except NotInRepository:
+            history = outside_git()
+        else:
+            history = scenario_history(
+                str(scenario_path),
+                text,
+                previous,
+                json.loads(outputs[0][1]),
+                catalog,
+                config=config,
+                fitted=fitted,
+            )
         outputs.append((history_json, dumps(history)))
     for path, content in outputs:  # both made before either is written
         write_atomic(path, content)

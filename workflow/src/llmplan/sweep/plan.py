@@ -263,13 +263,18 @@ def plan_points(
     return table
 
 
+#: The constraints that can shape a plan of a sweep, as ``binding`` names them, with the array of
+#: the decision that says where each did.
+BINDING: Final = (
+    ("max_params", "capped"),
+    ("unique_tokens", "data_binding"),
+    ("inference_tokens", "inference_binding"),
+)
+
+
 def _binding(decided: Mapping[str, np.ndarray]) -> np.ndarray:
     """The constraints that shaped each plan, joined by '+' (empty: none)."""
-    names = (
-        ("max_params", decided["capped"]),
-        ("unique_tokens", decided["data_binding"]),
-        ("inference_tokens", decided["inference_binding"]),
-    )
+    names = [(name, decided[key]) for name, key in BINDING]
     out = np.full(decided["capped"].size, "", dtype=object)
     for name, mask in names:
         out = np.where(mask, np.where(out == "", name, out + "+" + name), out)

@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.ticker import LogFormatterMathtext, LogFormatterSciNotation
+from matplotlib.ticker import LogFormatterSciNotation
 from matplotlib.transforms import Bbox
 
 #: One colour per law or family, colour-blind safe (Okabe & Ito 2008), then tab10.
@@ -83,7 +83,7 @@ def plain_text(fig: Figure) -> None:
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             for formatter in (axis.get_major_formatter(), axis.get_minor_formatter()):
-                if type(formatter) in (LogFormatterSciNotation, LogFormatterMathtext):
+                if type(formatter) is LogFormatterSciNotation:  # what log scales set
                     # the same formatter (base, which labels to show), writing Unicode
                     formatter.__class__ = UnicodeLogFormatter
 
