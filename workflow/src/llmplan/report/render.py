@@ -122,6 +122,15 @@ def refusing_fetcher() -> Any:
     return _fetcher_class()(allowed_protocols={"data"}, timeout=1, fail_on_errors=False)
 
 
+def printable(html: str) -> Any:
+    """The WeasyPrint document of a report as it is printed: charts as images, nothing fetched."""
+    import weasyprint
+
+    return weasyprint.HTML(
+        string=charts_as_images(html), base_url="about:blank", url_fetcher=refusing_fetcher()
+    )
+
+
 def html_to_pdf(html: str, *, epoch: int = 0) -> bytes:
     """Print self-contained HTML to PDF bytes, deterministically and fetching nothing.
 
@@ -130,16 +139,12 @@ def html_to_pdf(html: str, *, epoch: int = 0) -> bytes:
     """
     import os
 
-    import weasyprint
-
     quiet = [logging.getLogger(name) for name in ("weasyprint", "fontTools")]
     levels = [logger.level for logger in quiet]
     for logger in quiet:  # their warnings about fonts are noise in a rule's log
         logger.setLevel(logging.ERROR)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    document = weasyprint.HTML(
-        string=charts_as_images(html), base_url="about:blank", url_fetcher=refusing_fetcher()
-    )
+    document = printable(html)
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
     try:
@@ -184,16 +189,13 @@ def charts_as_images(html: str) -> str:
 def overflows(html: str, *, tolerance_px: float = 1.0) -> list[str]:
     """What sticks out of the page: ``page N: <tag>`` for each box wider than the page's content
     area (a table that runs off the paper). Empty when every page fits."""
-    import weasyprint
 
     def walk(box: Any) -> Any:
         yield box
         for child in getattr(box, "children", None) or []:
             yield from walk(child)
 
-    document = weasyprint.HTML(
-        string=charts_as_images(html), base_url="about:blank", url_fetcher=refusing_fetcher()
-    )
+    document = printable(html)
     out = []
     for number, page in enumerate(document.render().pages, start=1):
         page_box = page._page_box
