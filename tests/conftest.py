@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,3 +65,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             group = "built" if path(item) in BUILT_GROUP else path(item)
             item.add_marker(pytest.mark.xdist_group(group))
     items.sort(key=rank)  # stable: the usual order within each rank
+
+
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    """Stop a run whose groups pytest-xdist did not take (read in the main process, from what a
+    worker collected): it would pass, but build every module fixture, and wait for the shared
+    build, in both processes: twice the work."""
+    if node.config.getvalue("dist") != "loadgroup":
+        return
+    lost = [nodeid for nodeid in ids if "@" not in nodeid.rsplit("]", 1)[-1]]
+    if lost:
+        pytest.exit(
+            f"pytest-xdist did not group {len(lost)} of {len(ids)} tests (first: {lost[0]}):"
+            " with this pytest, --dist loadgroup no longer groups (pytest-dev/pytest-xdist#1386)."
+            " Install the versions of pyproject.toml's dev extra: pip install -e '.[dev]'",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )

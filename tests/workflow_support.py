@@ -91,15 +91,32 @@ def report_digests(work: Path) -> dict[str, str]:
 
 
 def start_snakemake(work: Path, *args: str) -> subprocess.Popen[str]:
-    """Snakemake in its own process group (to signal it whole), its output on a pipe."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *args, "--configfile", *TEST_CONFIG],
-        cwd=work,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    """Snakemake in its own process group (to signal it whole), its output on a pipe.
+
+    It starts with Ctrl-C's default meaning even when the tests do not have it: a shell starts a
+    background job (``pytest &``) with SIGINT ignored, which its children would inherit, and a
+    SIGINT sent to the run would then do nothing."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "snakemake",
+                "--cores",
+                "2",
+                *args,
+                "--configfile",
+                *TEST_CONFIG,
+            ],
+            cwd=work,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def wait_for_job(proc: subprocess.Popen[str], rule: str, timeout: float = 300) -> list[str]:
