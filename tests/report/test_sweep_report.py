@@ -12,7 +12,13 @@ from llmplan.report.charts.base import overlapping_texts
 from llmplan.report.charts.sweep import count_figure, loss_cost_figure
 from llmplan.report.i18n import language
 from llmplan.report.render import overflows, render_html
-from llmplan.report.sweep_context import CONSTRAINTS, sweep_context, sweep_row
+from llmplan.laws.registry import get_law
+from llmplan.report.sweep_context import (
+    CONSTRAINT_NAMES,
+    CONSTRAINTS,
+    sweep_context,
+    sweep_row,
+)
 from llmplan.sweep.document import build_document, on_frontier
 from llmplan.sweep.plan import BINDING, plan_points
 from llmplan.sweep.spec import load_sweep
@@ -76,7 +82,7 @@ def test_sweep_report_fits_the_page(doc: dict) -> None:
 def test_the_constraints_that_shaped_the_plans_are_named_and_counted(doc: dict) -> None:
     """Every constraint the sweep can report has words in each language, and the sentence counts
     the plans each one shaped (the counts of sweep.json, which add up to the points)."""
-    assert set(CONSTRAINTS) == {"none"} | {name for name, _ in BINDING}
+    assert set(CONSTRAINTS) == {"none"} | set(CONSTRAINT_NAMES) == {"none"} | {n for n, _ in BINDING}
     assert sum(doc["binding"].values()) == doc["sweep"]["n_points"]
     english = str(sweep_context(doc, defaults())["binding"])
     chinese = str(sweep_context(doc, defaults(), language("zh"))["binding"])
@@ -85,3 +91,18 @@ def test_the_constraints_that_shaped_the_plans_are_named_and_counted(doc: dict) 
         assert f"{label}" in english and f"in {n:,} of the points" in english
         assert f"共 {n:,} 个点" in chinese
     assert english.endswith(".") and chinese.endswith("。") and "none" not in chinese
+    # the frontier table names them too, in words, not by their fields
+    for lang in (language("en"), language("zh")):
+        for row in sweep_context(doc, defaults(), lang)["frontier"]:
+            assert "_" not in row["binding"] and ("+" in row["row"]["binding"]) == (
+                " + " in row["binding"]
+            )
+
+
+def test_the_laws_are_named_in_each_language(doc: dict) -> None:
+    """A sweep names the law its points were planned under as its reports name it, not by id."""
+    law = get_law(doc["laws"][0]).describe()
+    named = {**doc, "law_names": {law["id"]: {"name": law["name"], "messages": law["messages"]}}}
+    zh = language("zh")
+    assert sweep_context(named, defaults())["laws"] == law["name"] != law["id"]
+    assert sweep_context(named, defaults(), zh)["laws"] == zh.law_text(law, "name") != law["name"]

@@ -37,6 +37,10 @@ def test_sweep_outputs(built_once: Path) -> None:
     assert_valid_pdf(folder / "sweep.pdf")
     html = (folder / "sweep.html").read_text()
     assert "The efficient frontier recommends" in html
+    # the law by its name (sweep.json's law_names, written by the sweep step), not its id
+    assert doc["laws"] == ["epoch-2024"] and "epoch-2024" not in html
+    assert "planned under Epoch AI refit of Chinchilla approach 3" in html
+    assert "Epoch AI 对 Chinchilla" in (folder / "sweep.zh.html").read_text()
     # point_reports: frontier, at most sweeps.max_point_reports (1) of them
     assert doc["frontier_size"] > 1 and len(doc["point_reports"]) == 1
     for point in doc["point_reports"]:

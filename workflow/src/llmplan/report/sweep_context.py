@@ -80,6 +80,12 @@ CONSTRAINTS: Final = {
     "unique_tokens": N_("unique data (unique_tokens)"),
     "inference_tokens": N_("inference demand (inference_tokens)"),
 }
+#: The same constraints named short, for a table's cell.
+CONSTRAINT_NAMES: Final = {
+    "max_params": N_("size cap"),
+    "unique_tokens": N_("unique data"),
+    "inference_tokens": N_("inference demand"),
+}
 
 
 def _value(key: str, value: Any, fmt: Mapping[str, Any]) -> str:
@@ -182,6 +188,7 @@ def sweep_context(
     lang = lang or language("en")
     _ = lang.gettext
     names = dict(hardware_names or doc.get("hardware_names") or {})
+    laws = doc.get("law_names") or {}
 
     def named(row: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
         if row is None:
@@ -218,8 +225,19 @@ def sweep_context(
         "title": local.get("title") or doc["sweep"]["title"],
         "description": local.get("description") or doc["sweep"]["description"],
         "headline": _headline(doc, lang),
+        "laws": lang.items(
+            lang.law_text(laws[law_id], "name") if law_id in laws else law_id
+            for law_id in doc["laws"]
+        ),
+        "held_keys": lang.items(doc["held_fixed"]),
         "frontier": [
-            {"row": r, "label": describe(r, lang, skip=tuple(doc["held_fixed"]))}
+            {
+                "row": r,
+                "label": describe(r, lang, skip=tuple(doc["held_fixed"])),
+                "binding": " + ".join(_(CONSTRAINT_NAMES[n]) for n in r["binding"].split("+"))
+                if r["binding"]
+                else "–",
+            }
             for r in doc["frontier"]
         ],
         "cells": [

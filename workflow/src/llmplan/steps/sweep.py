@@ -13,6 +13,8 @@ from llmplan.inputs.settings import Settings
 from llmplan.io.jsonio import dumps, read_json, write_atomic
 from llmplan.io.provenance import provenance, sha256_file
 from llmplan.io.schema import with_defaults
+from llmplan.laws.fitted import read_fitted_laws
+from llmplan.laws.registry import canonical_id, get_law
 from llmplan.steps.sweep_shard import read_shard, read_sweep
 from llmplan.sweep.document import build_document, on_frontier
 
@@ -53,5 +55,12 @@ def write_sweep(
         for hw in catalog["normalised"]["hardware"]
         if hw["id"] in document["hardware"]
     }
+    fitted = read_fitted_laws((fit_jsons or {}).values())
+    document["law_names"] = {}  # each law as the points were planned under it (sweep.plan)
+    for group in sweep.groups:
+        law = get_law(
+            canonical_id(group.primary_law), tokens_per_param=group.tokens_per_param, fitted=fitted
+        ).describe()
+        document["law_names"][law["id"]] = {"name": law["name"], "messages": law["messages"]}
     write_atomic(out_csv, table.to_csv(index=False, lineterminator="\n"))
     write_atomic(out_json, dumps(document))
