@@ -126,6 +126,24 @@ def test_comment_in_plan_template_reruns_only_plan_reports(built: Path) -> None:
     assert jobs == {"all": 1, "scenario_report": 2, "sweep_points": 1}
 
 
+def test_a_changed_translation_reruns_every_report_and_nothing_else(built: Path) -> None:
+    catalog = built / "workflow/locale/zh/LC_MESSAGES/llmplan.po"
+    good = _edited(catalog, 'msgstr "计算最优', 'msgstr "计算最优化')
+    try:
+        jobs = dry_run(built)
+    finally:
+        catalog.write_text(good)
+    assert jobs == {
+        "all": 1,
+        "catalog_report": 1,
+        "fit_report": 1,
+        "index": 1,
+        "scenario_report": 2,
+        "sweep_points": 1,
+        "sweep_report": 1,
+    }
+
+
 def test_editing_one_scenario_reruns_only_its_jobs_and_the_index(built: Path) -> None:
     scenario = built / ".test/scenarios/small-lab.yaml"
     good = _edited(scenario, "days: 14", "days: 15")

@@ -38,6 +38,7 @@ rule fit_report:
         fit="reports/fits/{dataset}/fit.json",
         runs=get_runs_csv,
         templates=templates("fit.html.j2"),
+        translations=TRANSLATIONS,
     output:
         html=expand("reports/fits/{{dataset}}/fit{suffix}.html", suffix=SUFFIXES),
         pdf=expand("reports/fits/{{dataset}}/fit{suffix}.pdf", suffix=SUFFIXES),

@@ -4,6 +4,7 @@ rule scenario_report:
         plan="reports/scenarios/{scenario}/plan.json",
         history="reports/scenarios/{scenario}/history.json",
         templates=templates("plan.html.j2"),
+        translations=TRANSLATIONS,
     output:
         html=expand("reports/scenarios/{{scenario}}/plan{suffix}.html", suffix=SUFFIXES),
         pdf=expand("reports/scenarios/{{scenario}}/plan{suffix}.pdf", suffix=SUFFIXES),
@@ -25,6 +26,7 @@ rule catalog_report:
     input:
         catalog="reports/catalog/catalog.json",
         templates=templates("catalog.html.j2"),
+        translations=TRANSLATIONS,
     output:
         html=expand("reports/catalog/catalog{suffix}.html", suffix=SUFFIXES),
         pdf=expand("reports/catalog/catalog{suffix}.pdf", suffix=SUFFIXES),
@@ -49,6 +51,7 @@ rule index:
         sweeps=get_sweep_jsons,
         catalog="reports/catalog/catalog.json",
         templates=templates("index.html.j2"),
+        translations=TRANSLATIONS,
     output:
         html=expand("reports/index{suffix}.html", suffix=SUFFIXES),
     log:

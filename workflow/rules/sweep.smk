@@ -46,6 +46,7 @@ rule sweep_report:
     input:
         sweep="reports/sweeps/{sweep}/sweep.json",
         templates=templates("sweep.html.j2"),
+        translations=TRANSLATIONS,
     output:
         html=expand("reports/sweeps/{{sweep}}/sweep{suffix}.html", suffix=SUFFIXES),
         pdf=expand("reports/sweeps/{{sweep}}/sweep{suffix}.pdf", suffix=SUFFIXES),
@@ -70,6 +71,7 @@ rule sweep_points:
         catalog="reports/catalog/catalog.json",
         fits=get_sweep_fits,
         templates=templates("plan.html.j2"),
+        translations=TRANSLATIONS,
     output:
         points=directory("reports/sweeps/{sweep}/points"),
     log:

@@ -193,8 +193,13 @@ def language(code: str) -> Language:
         )
     if code == "en":
         return Language("en", "en", gettext.NullTranslations(), ENGLISH)
-    po_file = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
-    return Language(code, LANGUAGES[code], _compile(po_file), ZH_FORMATS)
+    return Language(code, LANGUAGES[code], _compile(catalog_file(code)), ZH_FORMATS)
+
+
+def catalog_file(code: str, locale_dir: Path = LOCALE_DIR) -> Path:
+    """The message catalog (``.po``) of the report language ``code`` (not English, the
+    templates' own words) under ``locale_dir``."""
+    return locale_dir / code / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def si_filter(lang: Language) -> Callable[[Any], str]:
