@@ -8,11 +8,11 @@ import pytest
 from conftest import REPO
 from llmplan.inputs.catalog import load_catalog
 from llmplan.inputs.settings import Settings, defaults
+from llmplan.laws.registry import get_law
 from llmplan.report.charts.base import overlapping_texts
 from llmplan.report.charts.sweep import count_figure, loss_cost_figure
 from llmplan.report.i18n import language
 from llmplan.report.render import overflows, render_html
-from llmplan.laws.registry import get_law
 from llmplan.report.sweep_context import (
     CONSTRAINT_NAMES,
     CONSTRAINTS,
