@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import yaml
 from shipped_plans import plan_of
 
 from conftest import REPO
@@ -11,6 +14,9 @@ from llmplan.arch.shape import ModelShape
 from llmplan.inputs.catalog import load_catalog
 from llmplan.plan.architecture import arch_headline
 from llmplan.report.render import environment
+from llmplan.steps.catalog import write_catalog
+from llmplan.steps.plan import write_plan
+from llmplan.steps.scenario_report import write_scenario_report
 
 CATALOG = load_catalog(REPO / "data" / "catalog")
 
@@ -108,3 +114,30 @@ def test_partial_renders(name, fp8_plan, moe_plan):
     assert 'id="architecture"' in html
     assert ("Mixture of experts" in html) == (name == "moe-mixtral-style")
     assert "1,978.9 TFLOP/s" in html or name != "llama-fp8-32k"
+
+
+def test_one_memory_answer_for_the_model_to_build(moe_plan, fp8_plan, tmp_path):
+    """The memory check of the constraints holds every parameter of the model to build (an MoE's
+    inactive experts too), the count its architecture and training run use, so the report gives
+    one answer: before, the constraints sized an MoE's memory from its active N (825 GB, 13
+    H100s) while its architecture section said 3,030 GB and 48."""
+    for plan in (moe_plan, fp8_plan):
+        memory, total = plan["recommendation"]["memory"], plan["architecture"]["counts"]["total"]
+        assert memory["params"] == total
+        assert memory["state_gb"] == pytest.approx(16 * total / 1e9)
+    moe = moe_plan["architecture"]["moe"]
+    assert moe["memory"] == moe_plan["recommendation"]["memory"]
+    assert moe["params_total"] > 3 * moe_plan["recommendation"]["params"]
+    # the page says it twice, the same way (the workflow's own steps)
+    config = yaml.safe_load((REPO / "config/config.yaml").read_text())
+    write_catalog(REPO / "data/catalog", tmp_path / "catalog.json", config=config)
+    scenario = REPO / "config/scenarios/moe-mixtral-style.yaml"
+    write_plan(scenario, tmp_path / "catalog.json", tmp_path / "plan.json", config=config)
+    html = tmp_path / "plan.html"
+    write_scenario_report(tmp_path / "plan.json", [html], [tmp_path / "plan.pdf"], config={})
+    text = " ".join(re.sub(r"<[^>]+>", "", html.read_text()).split())
+    states = re.findall(r"(?:training state|bytes per parameter of state:) ([\d,.]+) GB", text)
+    devices = re.findall(r"at least (\d+) × NVIDIA H100", text)
+    assert len(states) == len(devices) == 2 and len(set(states)) == len(set(devices)) == 1
+    assert float(states[0].replace(",", "")) == pytest.approx(moe["memory"]["state_gb"], rel=2e-3)
+    assert int(devices[0]) == moe["memory"]["min_devices"] > 13

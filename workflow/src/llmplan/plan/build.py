@@ -223,6 +223,14 @@ def build_plan(
         scenario, catalog, laws=laws, params=plan["recommendation"]["params"]
     )
     rec = plan["recommendation"]
+    if budget.hardware is not None:
+        # memory holds every parameter of the model to build (an MoE's inactive experts too), not
+        # the N of the law (its active parameters): the same count as the architecture and the
+        # training run
+        rec["memory"] = memory_plan(
+            plan["architecture"]["counts"]["total"], budget.hardware, budget.count
+        )
+        rec["risks"] = risks(rec, plan["allocations"], plan["laws_range"], budget, rec["memory"])
     plan["training_run"] = plan_training_run(
         budget,
         rec["params"],

@@ -52,6 +52,7 @@ def memory_plan(params: float, hardware: Hardware, count: float | None) -> dict[
     if count is not None:
         fits = min_devices is not None and count >= min_devices
     return {
+        "params": params,
         "hardware": hardware.id,
         "memory_gb_per_device": hardware.memory_gb,
         "bytes_per_param": TRAINING_BYTES_PER_PARAM,

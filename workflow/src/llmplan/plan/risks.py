@@ -73,7 +73,7 @@ def risks(
                 "memory",
                 "high",
                 "risk.memory",
-                params=recommendation["params"],
+                params=memory["params"],
                 needed=memory["min_devices"],
                 hardware=memory["hardware"],
                 count=memory["count"],
