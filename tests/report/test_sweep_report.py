@@ -82,7 +82,9 @@ def test_sweep_report_fits_the_page(doc: dict) -> None:
 def test_the_constraints_that_shaped_the_plans_are_named_and_counted(doc: dict) -> None:
     """Every constraint the sweep can report has words in each language, and the sentence counts
     the plans each one shaped (the counts of sweep.json, which add up to the points)."""
-    assert set(CONSTRAINTS) == {"none"} | set(CONSTRAINT_NAMES) == {"none"} | {n for n, _ in BINDING}
+    assert (
+        set(CONSTRAINTS) == {"none"} | set(CONSTRAINT_NAMES) == {"none"} | {n for n, _ in BINDING}
+    )
     assert sum(doc["binding"].values()) == doc["sweep"]["n_points"]
     english = str(sweep_context(doc, defaults())["binding"])
     chinese = str(sweep_context(doc, defaults(), language("zh"))["binding"])
