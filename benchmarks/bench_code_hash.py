@@ -57,6 +57,7 @@ def hashes(imports: Any, references: Any) -> tuple[float, list[str]]:
     starts), reading imports and template references with the given functions, cached per file
     as the library caches them."""
     provenance._file_bytes.cache_clear()
+    provenance._module_file.cache_clear()
     with (
         mock.patch.object(provenance, "_imports", functools.cache(imports)),
         mock.patch.object(provenance, "_template_references", functools.cache(references)),

@@ -44,7 +44,7 @@ HEAVY = (
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """How ``pytest -n 2 --dist loadgroup`` (the default, pyproject.toml) shares the work: the
     tests of one module in one process (its module fixtures are built once), the modules in the
     order above, then in their usual order."""
@@ -60,13 +60,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             return 1
         return 3 if name in AFTER_BUILD else 2
 
+    grouped = config.pluginmanager.hasplugin("xdist")  # its mark is unknown without it
     for item in items:
-        if item.get_closest_marker("xdist_group") is None:
+        if grouped and item.get_closest_marker("xdist_group") is None:
             group = "built" if path(item) in BUILT_GROUP else path(item)
             item.add_marker(pytest.mark.xdist_group(group))
     items.sort(key=rank)  # stable: the usual order within each rank
 
 
+@pytest.hookimpl(optionalhook=True)  # a run without pytest-xdist (-p no:xdist) never calls it
 def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
     """Stop a run whose groups pytest-xdist did not take (read in the main process, from what a
     worker collected): it would pass, but build every module fixture, and wait for the shared

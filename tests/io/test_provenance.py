@@ -89,7 +89,7 @@ def test_imports_in_every_form_the_house_writes(tmp_path: Path) -> None:
         "import os\n"
         "import llmplan.core.units\n"
         "from llmplan.laws import hoffmann as h, kaplan\n"
-        "from llmplan.plan.build import (  # the builder\n"
+        "from llmplan.plan.build import (  # the builder (cached)\n"
         "    build_plan,\n"
         "    # a comment between names\n"
         "    plan_document as document,\n"

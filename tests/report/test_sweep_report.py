@@ -104,7 +104,7 @@ def test_the_constraints_that_shaped_the_plans_are_named_and_counted(doc: dict) 
 def test_the_laws_are_named_in_each_language(doc: dict) -> None:
     """A sweep names the law its points were planned under as its reports name it, not by id."""
     law = get_law(doc["laws"][0]).describe()
-    named = {**doc, "law_names": {law["id"]: {"name": law["name"], "messages": law["messages"]}}}
+    named = {**doc, "law_names": [law]}
     zh = language("zh")
     assert sweep_context(named, defaults())["laws"] == law["name"] != law["id"]
     assert sweep_context(named, defaults(), zh)["laws"] == zh.law_text(law, "name") != law["name"]

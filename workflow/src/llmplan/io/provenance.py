@@ -73,7 +73,7 @@ def _module_file(module: str) -> Path | None:
 #: faster (every Snakemake run reads every module); tests/io/test_provenance.py checks that both
 #: find the same imports in every module of the package.
 _IMPORT: Final = re.compile(
-    r"^[ \t]*(?:from[ \t]+(llmplan[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)"
+    r"^[ \t]*(?:from[ \t]+(llmplan[\w.]*)[ \t]+import[ \t]+(\((?:#[^\n]*|[^)#])*\)|[^\n]*)"
     r"|import[ \t]+(llmplan[\w.]*))",
     re.M,
 )

@@ -88,6 +88,11 @@ CONSTRAINT_NAMES: Final = {
 }
 
 
+def _binding(key: str, names: Mapping[str, str], lang: Language) -> str:
+    """The constraints of a ``binding`` value ("max_params+inference_tokens") in words."""
+    return " + ".join(lang.gettext(names[name]) for name in key.split("+"))
+
+
 def _value(key: str, value: Any, fmt: Mapping[str, Any]) -> str:
     if isinstance(value, str) and key.startswith(("budget.", "constraints.")):
         with contextlib.suppress(LlmplanError, ValueError):  # "1T" as the report writes 1e12
@@ -188,7 +193,7 @@ def sweep_context(
     lang = lang or language("en")
     _ = lang.gettext
     names = dict(hardware_names or doc.get("hardware_names") or {})
-    laws = doc.get("law_names") or {}
+    laws = doc.get("law_names") or [{"id": law_id, "name": law_id} for law_id in doc["laws"]]
 
     def named(row: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
         if row is None:
@@ -225,18 +230,13 @@ def sweep_context(
         "title": local.get("title") or doc["sweep"]["title"],
         "description": local.get("description") or doc["sweep"]["description"],
         "headline": _headline(doc, lang),
-        "laws": lang.items(
-            lang.law_text(laws[law_id], "name") if law_id in laws else law_id
-            for law_id in doc["laws"]
-        ),
+        "laws": lang.items(dict.fromkeys(lang.law_text(law, "name") for law in laws)),
         "held_keys": lang.items(doc["held_fixed"]),
         "frontier": [
             {
                 "row": r,
                 "label": describe(r, lang, skip=tuple(doc["held_fixed"])),
-                "binding": " + ".join(_(CONSTRAINT_NAMES[n]) for n in r["binding"].split("+"))
-                if r["binding"]
-                else "–",
+                "binding": _binding(r["binding"], CONSTRAINT_NAMES, lang) if r["binding"] else "–",
             }
             for r in doc["frontier"]
         ],
@@ -256,7 +256,7 @@ def sweep_context(
         "build_date": lang.date(when),
         "binding": lang.join(
             _("{constraints} in {n} of the points").format(
-                constraints=" + ".join(_(CONSTRAINTS[name]) for name in key.split("+")), n=f"{n:,}"
+                constraints=_binding(key, CONSTRAINTS, lang), n=f"{n:,}"
             )
             for key, n in doc["binding"].items()
         ),

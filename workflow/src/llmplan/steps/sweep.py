@@ -14,9 +14,9 @@ from llmplan.io.jsonio import dumps, read_json, write_atomic
 from llmplan.io.provenance import provenance, sha256_file
 from llmplan.io.schema import with_defaults
 from llmplan.laws.fitted import read_fitted_laws
-from llmplan.laws.registry import canonical_id, get_law
 from llmplan.steps.sweep_shard import read_shard, read_sweep
 from llmplan.sweep.document import build_document, on_frontier
+from llmplan.sweep.plan import group_law
 
 
 def write_sweep(
@@ -56,11 +56,10 @@ def write_sweep(
         if hw["id"] in document["hardware"]
     }
     fitted = read_fitted_laws((fit_jsons or {}).values())
-    document["law_names"] = {}  # each law as the points were planned under it (sweep.plan)
-    for group in sweep.groups:
-        law = get_law(
-            canonical_id(group.primary_law), tokens_per_param=group.tokens_per_param, fitted=fitted
-        ).describe()
-        document["law_names"][law["id"]] = {"name": law["name"], "messages": law["messages"]}
+    laws = [group_law(group, fitted).describe() for group in sweep.groups]
+    # each law the points were planned under, by name: one id may have several (a ratio per group)
+    document["law_names"] = list(
+        {law["name"]: {k: law[k] for k in ("id", "name", "messages")} for law in laws}.values()
+    )
     write_atomic(out_csv, table.to_csv(index=False, lineterminator="\n"))
     write_atomic(out_json, dumps(document))

@@ -39,8 +39,11 @@ def read_shard(path: Path | str) -> pd.DataFrame:
     them so by default and deprecates asking; pandas 2 must be asked), empty cells NaN, then text
     again in the text columns."""
     exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
-    table = pd.read_csv(path, keep_default_na=False, na_values=[""], **exact)
-    for column in ("law", "hardware", "loss_law", "binding"):
+    text = ("law", "hardware", "loss_law", "binding")  # read as text: a column may be all empty
+    table = pd.read_csv(
+        path, keep_default_na=False, na_values=[""], dtype=dict.fromkeys(text, str), **exact
+    )
+    for column in text:
         table[column] = table[column].fillna("").astype(str)
     return table
 

@@ -160,6 +160,16 @@ def _written(value: Any) -> Any:
     return json.dumps(value, separators=(", ", ": "), ensure_ascii=False)
 
 
+def group_law(scenario: Scenario, fitted: Mapping[str, Law] | None = None) -> Law:
+    """The law a group of points is planned under: its scenario's primary law, with its ratio
+    (the tokens-per-parameter rule is one id for every ratio)."""
+    return get_law(
+        canonical_id(scenario.primary_law),
+        tokens_per_param=scenario.tokens_per_param,
+        fitted=fitted,
+    )
+
+
 def plan_points(
     sweep: Sweep,
     *,
@@ -195,11 +205,7 @@ def plan_points(
             else:
                 numbers[key] = np.full(idx.size, _stated(spec, key))
         budget = budget_arrays(scenario, numbers)
-        law = get_law(
-            canonical_id(scenario.primary_law),
-            tokens_per_param=scenario.tokens_per_param,
-            fitted=fitted,
-        )
+        law = group_law(scenario, fitted)
         _check_budgets(sweep, law, budget["flops"], points[idx])
         decided = _decide_unique(
             budget["flops"],
