@@ -182,7 +182,7 @@ def test_one_answer_in_plan_json_the_index_and_the_cli(
         args = ["allocate", "--scenario", str(path), "--catalog", str(REPO / "data/catalog")]
         assert main([*args, "--json"]) == 0, name
         cli = json.loads(capsys.readouterr().out)
-        for key in KEYS:
+        for key in (*KEYS, "memory", "risks"):  # memory: the scenario's model, as plan.json
             assert cli[key] == rec[key], (name, key)
 
 

@@ -23,10 +23,12 @@ from llmplan.inputs.bounds import TOKENS_PER_PARAM_RANGE
 from llmplan.inputs.budget import resolve_budget
 from llmplan.inputs.catalog import load_catalog
 from llmplan.inputs.constraints import CONSTRAINT_KEYS, parse_constraints
+from llmplan.inputs.scenario import Scenario
 from llmplan.io.jsonio import dumps
 from llmplan.laws.base import Law
 from llmplan.laws.registry import LOSS_COMPARABILITY_NOTE, all_laws, canonical_id, get_law
-from llmplan.plan.build import plan_budget
+from llmplan.plan.architecture import exact_per_token, plan_architecture
+from llmplan.plan.build import hold_in_memory, plan_budget, resolve_mfu
 from llmplan.plan.check import load_settings
 from llmplan.report.i18n import Language
 
@@ -153,20 +155,30 @@ def _run_allocate(args: argparse.Namespace) -> int:
                 "a scenario brings its own budget and constraints",
                 expected="either --scenario NAME or budget and constraint flags, not both",
             )
-        budget, laws, primary, constraints, per_token = _from_scenario(args, settings, fitted)
+        scenario = _from_scenario(args, settings, fitted)
+        budget, constraints, per_token = (
+            scenario.budget,
+            scenario.constraints,
+            exact_per_token(scenario),
+        )
+        laws, primary = _laws(scenario, fitted)
     else:
         budget, laws, primary, constraints = _from_flags(args, settings, fitted, where)
-        per_token = None
+        scenario, per_token = None, None
+    catalog = load_catalog(Path(args.catalog))
     result = plan_budget(
         budget,
         laws,
         primary,
         constraints,
         inference_loss_tolerance=settings.inference_loss_tolerance,
-        catalog=load_catalog(Path(args.catalog)),
+        catalog=catalog,
         per_token=per_token,
     )
     rec = result["recommendation"]
+    if scenario is not None:  # the scenario's model, as plan.json sizes its memory
+        model = plan_architecture(scenario, catalog, laws=laws, params=rec["params"])
+        hold_in_memory(result, model, budget)
     if args.json:
         doc = {
             **rec,
@@ -217,15 +229,19 @@ def _from_flags(
     return budget, [law], law, constraints
 
 
-def _from_scenario(
-    args: argparse.Namespace, settings: Any, fitted: dict[str, Law]
-) -> tuple[Any, list[Law], Law, Any, Any]:
+def _laws(scenario: Scenario, fitted: dict[str, Law]) -> tuple[list[Law], Law]:
+    """The laws of a scenario and its primary law, as plan.json has them."""
+    ids = list(dict.fromkeys(canonical_id(law_id) for law_id in scenario.laws))
+    laws = [get_law(i, tokens_per_param=scenario.tokens_per_param, fitted=fitted) for i in ids]
+    return laws, laws[ids.index(canonical_id(scenario.primary_law))]
+
+
+def _from_scenario(args: argparse.Namespace, settings: Any, fitted: dict[str, Law]) -> Scenario:
+    """The scenario of ``--scenario``, its MFU resolved as the workflow resolves it."""
     from llmplan.cli.check import scenario_file
     from llmplan.inputs.scenario import load_scenario
     from llmplan.inputs.settings import known_law_ids
     from llmplan.laws.registry import KNOWN_IDS
-    from llmplan.plan.architecture import exact_per_token
-    from llmplan.plan.build import resolve_mfu
 
     catalog = load_catalog(Path(args.catalog))
     scenario = load_scenario(
@@ -234,11 +250,7 @@ def _from_scenario(
         settings=settings,
         known_laws=(*known_law_ids({"fits": {k: {} for k in settings.fits}}, KNOWN_IDS), *fitted),
     )
-    ids = list(dict.fromkeys(canonical_id(law_id) for law_id in scenario.laws))
-    laws = [get_law(i, tokens_per_param=scenario.tokens_per_param, fitted=fitted) for i in ids]
-    primary = laws[ids.index(canonical_id(scenario.primary_law))]
-    scenario = resolve_mfu(scenario, primary)
-    return scenario.budget, laws, primary, scenario.constraints, exact_per_token(scenario)
+    return resolve_mfu(scenario, _laws(scenario, fitted)[1])
 
 
 #: The text output's sentences (``--lang`` picks their translation).

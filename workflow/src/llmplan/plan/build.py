@@ -113,6 +113,19 @@ def plan_budget(
     return {"recommendation": rec, "allocations": allocations, "laws_range": spread}
 
 
+def hold_in_memory(
+    decided: dict[str, Any], architecture: Mapping[str, Any], budget: Budget
+) -> None:
+    """Size the memory check of ``decided`` (:func:`plan_budget`) for the model to build: every
+    parameter of ``architecture`` (an MoE's inactive experts too), the count its architecture and
+    training-run sections use, not the law's N (an MoE's active parameters); the risks follow."""
+    if budget.hardware is None:
+        return
+    rec = decided["recommendation"]
+    rec["memory"] = memory_plan(architecture["counts"]["total"], budget.hardware, budget.count)
+    rec["risks"] = risks(rec, decided["allocations"], decided["laws_range"], budget, rec["memory"])
+
+
 def curves(flops: float, laws: Sequence[Law]) -> dict[str, Any]:
     """Sampled curves of the charts: loss along the IsoFLOP line and each law's frontier."""
     frontier_c = np.geomspace(*FRONTIER_FLOPS, 61)
@@ -222,15 +235,8 @@ def build_plan(
     plan["architecture"] = plan_architecture(
         scenario, catalog, laws=laws, params=plan["recommendation"]["params"]
     )
+    hold_in_memory(plan, plan["architecture"], budget)
     rec = plan["recommendation"]
-    if budget.hardware is not None:
-        # memory holds every parameter of the model to build (an MoE's inactive experts too), not
-        # the N of the law (its active parameters): the same count as the architecture and the
-        # training run
-        rec["memory"] = memory_plan(
-            plan["architecture"]["counts"]["total"], budget.hardware, budget.count
-        )
-        rec["risks"] = risks(rec, plan["allocations"], plan["laws_range"], budget, rec["memory"])
     plan["training_run"] = plan_training_run(
         budget,
         rec["params"],
