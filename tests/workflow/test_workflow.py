@@ -89,20 +89,21 @@ def test_rerun_with_nothing_changed_runs_no_job(built: Path) -> None:
     assert "Nothing to be done" in result.stdout + result.stderr
 
 
-def _edited(path: Path, old: str, new: str) -> str:
+def _jobs_after_edit(built: Path, name: str, old: str, new: str) -> dict[str, int]:
+    """The jobs a dry run plans with ``old`` replaced by ``new`` in the file ``name``, which is then
+    put back as it was."""
+    path = built / name
     text = path.read_text()
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1))
-    return text
+    try:
+        return dry_run(built)
+    finally:
+        path.write_text(text)
 
 
 def test_report_author_reruns_reports_only(built: Path) -> None:
-    config = built / "config/config.yaml"
-    good = _edited(config, "author: llmplan", "author: Someone Else")
-    try:
-        jobs = dry_run(built)
-    finally:
-        config.write_text(good)
+    jobs = _jobs_after_edit(built, "config/config.yaml", "author: llmplan", "author: Someone Else")
     assert jobs.keys() <= {
         "all",
         "scenario_report",
@@ -116,23 +117,20 @@ def test_report_author_reruns_reports_only(built: Path) -> None:
 
 
 def test_comment_in_plan_template_reruns_only_plan_reports(built: Path) -> None:
-    template = built / "workflow/templates/plan.html.j2"
-    good = _edited(template, "{% block body %}", "{# a comment #}{% block body %}")
-    try:
-        jobs = dry_run(built)
-    finally:
-        template.write_text(good)
+    jobs = _jobs_after_edit(
+        built,
+        "workflow/templates/plan.html.j2",
+        "{% block body %}",
+        "{# a comment #}{% block body %}",
+    )
     # the sweep's frontier points get planning reports from the same template
     assert jobs == {"all": 1, "scenario_report": 2, "sweep_points": 1}
 
 
 def test_a_changed_translation_reruns_every_report_and_nothing_else(built: Path) -> None:
-    catalog = built / "workflow/locale/zh/LC_MESSAGES/llmplan.po"
-    good = _edited(catalog, 'msgstr "计算最优', 'msgstr "计算最优化')
-    try:
-        jobs = dry_run(built)
-    finally:
-        catalog.write_text(good)
+    jobs = _jobs_after_edit(
+        built, "workflow/locale/zh/LC_MESSAGES/llmplan.po", 'msgstr "计算最优', 'msgstr "计算最优化'
+    )
     assert jobs == {
         "all": 1,
         "catalog_report": 1,
@@ -145,12 +143,7 @@ def test_a_changed_translation_reruns_every_report_and_nothing_else(built: Path)
 
 
 def test_editing_one_scenario_reruns_only_its_jobs_and_the_index(built: Path) -> None:
-    scenario = built / ".test/scenarios/small-lab.yaml"
-    good = _edited(scenario, "days: 14", "days: 15")
-    try:
-        jobs = dry_run(built)
-    finally:
-        scenario.write_text(good)
+    jobs = _jobs_after_edit(built, ".test/scenarios/small-lab.yaml", "days: 14", "days: 15")
     assert jobs == {"all": 1, "plan": 1, "scenario_report": 1, "index": 1}
 
 
