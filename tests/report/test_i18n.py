@@ -5,6 +5,7 @@ only a language knows (footers, lists, sentence ends)."""
 from __future__ import annotations
 
 import re
+import shutil
 import string
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from llmplan.core.messages import MESSAGES, render
-from llmplan.report.i18n import LOCALE_DIR, format_chinese, language
-from llmplan.report.render import page_counter
+from llmplan.io.provenance import TEMPLATE_DIR
+from llmplan.report.i18n import LOCALE_DIR, format_chinese, language, locale_dir
+from llmplan.report.render import environment, page_counter
 
 REPO = Path(__file__).resolve().parents[2]
 PO = LOCALE_DIR / "zh" / "LC_MESSAGES" / "llmplan.po"
@@ -162,3 +164,20 @@ def test_the_chinese_glossary_is_bilingual() -> None:
     assert _bilingual("Loss", "Loss", en) == "Loss"
     assert _bilingual("区间（10–90%）", "Interval (10–90%)", zh) == "区间（10–90%） / Interval"
     assert _bilingual("IsoFLOP（等算力）", "IsoFLOP", zh) == "IsoFLOP（等算力）"  # kept already
+
+
+def test_a_report_reads_the_words_beside_its_templates(tmp_path: Path) -> None:
+    """A project's templates are rendered with the message catalog beside them (the one its
+    report rules depend on), not the installed package's: a changed translation shows."""
+    shutil.copytree(TEMPLATE_DIR, tmp_path / "templates")
+    shutil.copytree(LOCALE_DIR, tmp_path / "locale")
+    po = tmp_path / "locale/zh/LC_MESSAGES/llmplan.po"
+    po.write_text(
+        po.read_text().replace('msgid "Loss"\nmsgstr "损失"', 'msgid "Loss"\nmsgstr "损耗"')
+    )
+    (tmp_path / "templates/word.j2").write_text('{{ _("Loss") }}')
+    assert locale_dir(tmp_path / "templates") == tmp_path / "locale"
+    ours = environment(str(tmp_path / "templates"), "zh").get_template("word.j2").render()
+    assert ours == "损耗"
+    assert language("zh", tmp_path / "locale").gettext("Loss") == "损耗"
+    assert language("zh").gettext("Loss") == "损失"  # the package's own, untouched

@@ -13,7 +13,7 @@ from llmplan.steps.ladder import design_from_files
 from llmplan.inputs.settings import Settings, section
 from llmplan.io.keep import failure_marker, job_key
 from llmplan.report.fonts import require_fonts
-from llmplan.report.i18n import catalog_file
+from llmplan.report.i18n import catalog_file, locale_dir
 from llmplan.io.provenance import code_version, template_closure
 from llmplan.plan.check import check_inputs
 from llmplan.sweep.spec import check_sweeps
@@ -75,9 +75,7 @@ def get_template_dir(wildcards, input):
 # The message catalog of each further report language, an input of every report rule: editing
 # a translation reruns the reports.
 TRANSLATIONS = [
-    str(catalog_file(code, TEMPLATE_DIR.parent / "locale"))
-    for code in LANGUAGES
-    if code != "en"
+    str(catalog_file(code, locale_dir(TEMPLATE_DIR))) for code in LANGUAGES if code != "en"
 ]
 
 

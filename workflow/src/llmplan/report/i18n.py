@@ -30,8 +30,16 @@ from llmplan.io.provenance import TEMPLATE_DIR
 
 #: Languages reports can be written in: code -> Babel locale.
 LANGUAGES: Final = {"en": "en", "zh": "zh_CN"}
-#: The message catalogs: <lang>/LC_MESSAGES/llmplan.po.
-LOCALE_DIR: Final = TEMPLATE_DIR.parent / "locale"
+
+
+def locale_dir(template_dir: Path | str) -> Path:
+    """The message catalogs (``<lang>/LC_MESSAGES/llmplan.po``) of a template folder: its sibling
+    ``locale``, so that a report reads the words of the templates it renders."""
+    return Path(template_dir).parent / "locale"
+
+
+#: The package's own message catalogs.
+LOCALE_DIR: Final = locale_dir(TEMPLATE_DIR)
 DOMAIN: Final = "llmplan"
 
 #: Chinese counting units, largest first: 万亿 = 10^12, 亿 = 10^8, 万 = 10^4.
@@ -177,8 +185,9 @@ def _compile(po_file: Path) -> gettext.GNUTranslations:
 
 
 @functools.cache
-def language(code: str) -> Language:
-    """The :class:`Language` for ``code`` ("en" or "zh").
+def language(code: str, catalogs: Path = LOCALE_DIR) -> Language:
+    """The :class:`Language` for ``code`` ("en" or "zh"), its words from the message catalogs in
+    ``catalogs`` (:func:`locale_dir` of the templates a report renders).
 
     Raises
     ------
@@ -193,7 +202,7 @@ def language(code: str) -> Language:
         )
     if code == "en":
         return Language("en", "en", gettext.NullTranslations(), ENGLISH)
-    return Language(code, LANGUAGES[code], _compile(catalog_file(code)), ZH_FORMATS)
+    return Language(code, LANGUAGES[code], _compile(catalog_file(code, catalogs)), ZH_FORMATS)
 
 
 def catalog_file(code: str, locale_dir: Path = LOCALE_DIR) -> Path:

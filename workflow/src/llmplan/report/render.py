@@ -27,7 +27,7 @@ from markupsafe import Markup
 from llmplan.core.messages import N_
 from llmplan.io.provenance import TEMPLATE_DIR
 from llmplan.report.format import filters
-from llmplan.report.i18n import Language, language
+from llmplan.report.i18n import Language, language, locale_dir
 
 
 @functools.cache
@@ -43,7 +43,7 @@ def environment(template_dir: Path | str = TEMPLATE_DIR, lang: str = "en") -> ji
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    chosen = language(lang)
+    chosen = language(lang, locale_dir(template_dir))
     env.install_gettext_translations(chosen.translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(filters(chosen))
     # texts a plan generated, in this language (llmplan.core.messages)

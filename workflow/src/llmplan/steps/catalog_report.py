@@ -16,7 +16,7 @@ from llmplan.laws.registry import all_laws
 from llmplan.report.charts.catalog import compute_chart_svg, params_tokens_svg
 from llmplan.report.context import catalog_context
 from llmplan.report.fonts import chart_fonts
-from llmplan.report.i18n import language
+from llmplan.report.i18n import language, locale_dir
 from llmplan.report.render import html_to_pdf, render_html, safe_svg
 
 TEMPLATE = "catalog.html.j2"
@@ -40,7 +40,7 @@ def write_catalog_report(
     pdfs = [out_pdf] if isinstance(out_pdf, str | Path) else list(out_pdf)
     outputs: list[tuple[Path | str, str | bytes]] = []
     for code, html_path, pdf_path in zip(settings.languages, htmls, pdfs, strict=True):
-        lang = language(code)
+        lang = language(code, locale_dir(template_dir))
         context = catalog_context(data, settings, lang)
         with chart_fonts(code):
             context["charts"] = {

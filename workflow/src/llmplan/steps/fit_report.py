@@ -16,7 +16,7 @@ from llmplan.laws.registry import law_from_fit
 from llmplan.report.charts.fit import extrapolation_svg, iso_loss_svg, isoflop_svg, residuals_svg
 from llmplan.report.context import fit_context
 from llmplan.report.fonts import chart_fonts
-from llmplan.report.i18n import Language, language
+from llmplan.report.i18n import Language, language, locale_dir
 from llmplan.report.render import html_to_pdf, render_html, safe_svg
 
 TEMPLATE = "fit.html.j2"
@@ -60,7 +60,7 @@ def write_fit_report(
     pdfs = [out_pdf] if isinstance(out_pdf, str | Path) else list(out_pdf)
     outputs: list[tuple[Path | str, str | bytes]] = []  # every language made before any is written
     for code, html_path, pdf_path in zip(settings.languages, htmls, pdfs, strict=True):
-        lang = language(code)
+        lang = language(code, locale_dir(template_dir))
         with chart_fonts(code):
             charts = fit_charts(doc, runs, law, lang)
         html = render_html(

@@ -11,7 +11,7 @@ from llmplan.inputs.settings import Settings
 from llmplan.io.jsonio import read_json, write_atomic
 from llmplan.io.provenance import TEMPLATE_DIR, git
 from llmplan.report.context import index_context
-from llmplan.report.i18n import language
+from llmplan.report.i18n import language, locale_dir
 from llmplan.report.render import render_html
 
 TEMPLATE = "index.html.j2"
@@ -35,7 +35,7 @@ def write_index(
     sweeps = sorted((read_json(p) for p in sweep_jsons), key=lambda d: d["sweep"]["name"])
     outputs = [out_html] if isinstance(out_html, str | Path) else list(out_html)
     for code, path in zip(settings.languages, outputs, strict=True):
-        lang = language(code)
+        lang = language(code, locale_dir(template_dir))
         context = index_context(plans, fits, catalog, settings, lang, sweeps=sweeps)
         context["git_commit"] = git("rev-parse", "HEAD")
         write_atomic(path, render_html(TEMPLATE, context, template_dir=template_dir, lang=lang))

@@ -14,7 +14,7 @@ from llmplan.report.charts.plan import frontier_chart, isoflop_chart
 from llmplan.report.charts.run import memory_chart
 from llmplan.report.context import plan_context
 from llmplan.report.fonts import chart_fonts
-from llmplan.report.i18n import language
+from llmplan.report.i18n import language, locale_dir
 from llmplan.report.render import html_to_pdf, render_html, safe_svg
 
 TEMPLATE = "plan.html.j2"
@@ -39,7 +39,7 @@ def write_scenario_report(
     pdfs = [out_pdf] if isinstance(out_pdf, str | Path) else list(out_pdf)
     outputs: list[tuple[Path | str, str | bytes]] = []
     for code, html_path, pdf_path in zip(settings.languages, htmls, pdfs, strict=True):
-        lang = language(code)
+        lang = language(code, locale_dir(template_dir))
         context = plan_context(plan, settings, lang, history=history)
         with chart_fonts(code):
             context["charts"] = {

@@ -15,20 +15,22 @@ from llmplan.io.provenance import TEMPLATE_DIR, provenance, sha256_file
 from llmplan.laws.fitted import read_fitted_laws
 from llmplan.laws.registry import KNOWN_IDS
 from llmplan.plan.build import build_plan
-from llmplan.report.i18n import language
+from llmplan.report.i18n import language, locale_dir
 from llmplan.steps.scenario_report import write_scenario_report
 from llmplan.steps.sweep_shard import read_sweep
 from llmplan.sweep.spec import POINT_DESCRIPTION, POINT_TITLE, Sweep, point_scenario, point_values
 
 
-def _translations(sweep: Sweep, point: int, settings: Settings) -> dict[str, dict[str, str]]:
+def _translations(
+    sweep: Sweep, point: int, settings: Settings, catalogs: Path
+) -> dict[str, dict[str, str]]:
     """A point's title and description in each further report language (the message catalog's
     words, the sweep's own translated title)."""
     out = {}
     for code in settings.languages:
         if code == "en":
             continue
-        lang = language(code)
+        lang = language(code, catalogs)
         title = sweep.translations.get(code, {}).get("title") or sweep.title
         values = lang.comma.join(point_values(sweep, point))
         out[code] = {
@@ -75,7 +77,8 @@ def write_point_reports(
             settings=settings,
             known_laws=known_law_ids(config, KNOWN_IDS),
         )
-        scenario = replace(scenario, translations=_translations(sweep, int(point), settings))
+        words = _translations(sweep, int(point), settings, locale_dir(template_dir))
+        scenario = replace(scenario, translations=words)
         plan = build_plan(
             scenario,
             catalog,

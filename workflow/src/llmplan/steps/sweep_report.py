@@ -12,7 +12,7 @@ from llmplan.io.jsonio import read_json, write_atomic
 from llmplan.io.provenance import TEMPLATE_DIR, build_epoch
 from llmplan.report.charts.sweep import count_chart, loss_cost_chart
 from llmplan.report.fonts import chart_fonts
-from llmplan.report.i18n import language
+from llmplan.report.i18n import language, locale_dir
 from llmplan.report.render import html_to_pdf, render_html, safe_svg
 from llmplan.report.sweep_context import sweep_context
 
@@ -34,7 +34,7 @@ def write_sweep_report(
     htmls = [out_html] if isinstance(out_html, str | Path) else list(out_html)
     pdfs = [out_pdf] if isinstance(out_pdf, str | Path) else list(out_pdf)
     for code, html_path, pdf_path in zip(settings.languages, htmls, pdfs, strict=True):
-        lang = language(code)
+        lang = language(code, locale_dir(template_dir))
         context = sweep_context(doc, settings, lang, hardware_names=doc.get("hardware_names"))
         with chart_fonts(code):
             count = count_chart(doc, lang)
