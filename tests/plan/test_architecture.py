@@ -12,7 +12,11 @@ from conftest import REPO
 from llmplan.arch.counts import param_counts
 from llmplan.arch.shape import ModelShape
 from llmplan.inputs.catalog import load_catalog
+from llmplan.inputs.settings import defaults
+from llmplan.io.provenance import provenance
 from llmplan.plan.architecture import arch_headline
+from llmplan.report.context import plan_context
+from llmplan.report.i18n import language
 from llmplan.report.render import environment
 from llmplan.steps.catalog import write_catalog
 from llmplan.steps.plan import write_plan
@@ -141,3 +145,15 @@ def test_one_memory_answer_for_the_model_to_build(moe_plan, fp8_plan, tmp_path):
     assert len(states) == len(devices) == 2 and len(set(states)) == len(set(devices)) == 1
     assert float(states[0].replace(",", "")) == pytest.approx(moe["memory"]["state_gb"], rel=2e-3)
     assert int(devices[0]) == moe["memory"]["min_devices"] > 13
+
+
+def test_page_one_says_an_moe_n_is_active_parameters(moe_plan, fp8_plan):
+    """Page one's decision names an MoE's N as what it is, its active parameters, in each
+    language (its total is on the next line, "Model to build"); a dense model's N is not."""
+    for plan, moe in ((moe_plan, True), (fp8_plan, False)):
+        plan = {**plan, "provenance": provenance({})}
+        en = str(plan_context(plan, defaults())["decision"])
+        zh = str(plan_context(plan, defaults(), language("zh"))["decision"])
+        assert ("-active-parameter</strong> model" in en) == moe
+        assert ("激活参数</strong>的模型" in zh) == moe
+        assert "-parameter</strong> model" in en and "参数</strong>的模型" in zh

@@ -71,6 +71,8 @@ DECISION: Final = {
     ),
 }
 WHOLE_BUDGET: Final = N_("That is the whole budget, and not more.")
+#: The decision's N when the model is a mixture of experts ("a 51.6B-active-parameter model").
+ACTIVE: Final = N_("{params}-active")
 HARDWARE: Final = N_("{count} × {name} at {mfu} MFU")
 BUDGET_FORMS: Final = {
     "flops": N_("FLOPs"),
@@ -148,8 +150,11 @@ def plan_context(
             )
             .strip()
         )
+    params = fmt["si"](rec["params"])
+    if (plan.get("architecture") or {}).get("moe"):  # N is an MoE's active parameters
+        params = _(ACTIVE).format(params=params)
     args = {
-        "params": fmt["si"](rec["params"]),
+        "params": params,
         "tokens": fmt["si"](rec["tokens"]),
         "days": fmt["num"](rec["days"]),
         "usd": fmt["usd"](rec["usd"]),
