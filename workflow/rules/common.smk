@@ -75,7 +75,9 @@ def get_template_dir(wildcards, input):
 # The message catalog of each further report language, an input of every report rule: editing
 # a translation reruns the reports.
 TRANSLATIONS = [
-    str(catalog_file(code, locale_dir(TEMPLATE_DIR))) for code in LANGUAGES if code != "en"
+    str(catalog_file(code, locale_dir(TEMPLATE_DIR)))
+    for code in LANGUAGES
+    if code != "en"
 ]
 
 
