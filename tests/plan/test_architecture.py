@@ -15,7 +15,7 @@ from llmplan.inputs.catalog import load_catalog
 from llmplan.inputs.settings import defaults
 from llmplan.io.provenance import provenance
 from llmplan.plan.architecture import arch_headline
-from llmplan.report.context import plan_context
+from llmplan.report.context import index_context, plan_context
 from llmplan.report.i18n import language
 from llmplan.report.render import environment
 from llmplan.steps.catalog import write_catalog
@@ -157,3 +157,11 @@ def test_page_one_says_an_moe_n_is_active_parameters(moe_plan, fp8_plan):
         assert ("-active-parameter</strong> model" in en) == moe
         assert ("激活参数</strong>的模型" in zh) == moe
         assert "-parameter</strong> model" in en and "参数</strong>的模型" in zh
+
+
+def test_the_index_says_what_an_moe_n_counts(moe_plan, fp8_plan):
+    """The index's model column gives N, and under an MoE's N what it counts and its total."""
+    catalog = {"provenance": {"build_epoch": 0}}
+    for code, note in (("en", "active; 189B in all"), ("zh", "激活参数；共 1890亿")):
+        ctx = index_context([moe_plan, fp8_plan], [], catalog, defaults(), language(code))
+        assert [row["params_note"] for row in ctx["rows"]] == [note, None]

@@ -73,6 +73,8 @@ DECISION: Final = {
 WHOLE_BUDGET: Final = N_("That is the whole budget, and not more.")
 #: The decision's N when the model is a mixture of experts ("a 51.6B-active-parameter model").
 ACTIVE: Final = N_("{params}-active")
+#: Under an MoE's N in the index: what N counts, and the model's size.
+ACTIVE_OF: Final = N_("active; {total} in all")
 HARDWARE: Final = N_("{count} × {name} at {mfu} MFU")
 BUDGET_FORMS: Final = {
     "flops": N_("FLOPs"),
@@ -362,10 +364,14 @@ def index_context(
     for plan in plans:
         scenario = plan["scenario"]
         local = (scenario.get("translations") or {}).get(lang.code, {})
+        moe = (plan.get("architecture") or {}).get("moe")
         rows.append(
             {
                 "plan": plan,
                 "title": local.get("title") or scenario["title"],
+                "params_note": _(ACTIVE_OF).format(total=lang.si(moe["params_total"]))
+                if moe
+                else None,
                 "risks": [_(risk["title"]) for risk in plan["recommendation"]["risks"]],
             }
         )
