@@ -7,7 +7,9 @@ import json
 
 import pytest
 
+from conftest import REPO
 from llmplan.cli import main
+from llmplan.core.units import format_si as si
 from llmplan.report.i18n import format_chinese
 
 
@@ -48,3 +50,19 @@ def test_an_unknown_language_is_refused(capsys: pytest.CaptureFixture[str]) -> N
     err = capsys.readouterr().err  # one line, as every mistake on the command line
     assert err.startswith("llmplan: error: command line, field '--lang': invalid choice: 'fr'")
     assert err.count("\n") == 1
+
+
+def test_allocate_says_an_moe_n_counts_its_active_parameters(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """For a scenario's mixture of experts, the line under the recommendation says what N counts
+    and the model's size, in each language; a dense scenario has no such line."""
+    scenario = str(REPO / "config/scenarios/moe-mixtral-style.yaml")
+    total = json.loads(_run(capsys, "allocate", "--scenario", scenario, "--json"))["memory"]
+    total = total["params"]  # the model to build: every parameter (plan.json's memory check)
+    en = _run(capsys, "allocate", "--scenario", scenario).splitlines()
+    zh = _run(capsys, "allocate", "--scenario", scenario, "--lang", "zh").splitlines()
+    assert en[3] == f"  a mixture of experts: these are its active parameters, {si(total)} in all"
+    assert zh[3] == f"  混合专家模型：以上为激活参数，共 {format_chinese(total)}"
+    dense = _run(capsys, "allocate", "--scenario", str(REPO / "config/scenarios/lab-8xa100.yaml"))
+    assert "mixture of experts" not in dense

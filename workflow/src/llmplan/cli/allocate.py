@@ -176,6 +176,7 @@ def _run_allocate(args: argparse.Namespace) -> int:
         per_token=per_token,
     )
     rec = result["recommendation"]
+    model = None
     if scenario is not None:  # the scenario's model, as plan.json sizes its memory
         model = plan_architecture(scenario, catalog, laws=laws, params=rec["params"])
         hold_in_memory(result, model, budget)
@@ -188,7 +189,7 @@ def _run_allocate(args: argparse.Namespace) -> int:
         }
         sys.stdout.write(dumps(doc))
     else:
-        print(_report(budget, rec, result, text_language(args)))
+        print(_report(budget, rec, result, text_language(args), model))
     return 0
 
 
@@ -260,6 +261,7 @@ TEXT: Final = {
     "recommendation": N_(
         "Recommendation ({law}): {params} parameters on {tokens} tokens ({ratio} per parameter)"
     ),
+    "moe": N_("a mixture of experts: these are its active parameters, {total} in all"),
     "days": N_("{days} days"),
     "loss": N_("loss {value}"),
     "interval": N_("best size ({interval}): {low} to {high}"),
@@ -283,7 +285,14 @@ def _say(lang: Language, key: str, **args: Any) -> str:
     return lang.gettext(TEXT[key]).format(**args)
 
 
-def _report(budget: Any, rec: dict[str, Any], result: dict[str, Any], lang: Language) -> str:
+def _report(
+    budget: Any,
+    rec: dict[str, Any],
+    result: dict[str, Any],
+    lang: Language,
+    model: dict[str, Any] | None = None,
+) -> str:
+    """The text output; ``model`` is the scenario's architecture (plan.json's), if any."""
     si, fmt = lang.si, lang.formats
     head = _say(lang, "budget", flops=f"{budget.flops:.3g}", pf_days=f"{budget.pf_days:.4g}")
     extras = []
@@ -310,6 +319,8 @@ def _report(budget: Any, rec: dict[str, Any], result: dict[str, Any], lang: Lang
             ratio=f"{rec['tokens_per_param']:.3g}",
         )
     )
+    if model is not None and model.get("moe"):
+        lines.append("  " + _say(lang, "moe", total=si(model["moe"]["params_total"])))
     facts = [f"{rec['train_flops']:.3g} FLOPs"]
     if rec["days"] is not None:
         facts.append(_say(lang, "days", days=f"{rec['days']:.3g}"))
