@@ -1,6 +1,6 @@
 """Time 100,000 budgets through every law, vectorised (issue 4: "well under a second").
 
-Run: PYTHONPATH=workflow/src python benchmarks/bench_allocate.py
+Run: python benchmarks/bench_allocate.py
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ import time
 
 import numpy as np
 
-from llmplan.allocate import Constraints, allocate_all
-from llmplan.laws import all_laws
+from llmplan.inputs.constraints import Constraints
+from llmplan.laws.registry import all_laws
+from llmplan.plan.allocate import allocate_all
 
 N_BUDGETS = 100_000
 REPEATS = 5

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from conftest import REPO
 from llmplan.cli import main
 from llmplan.fit.synthetic import synthetic_isoflop
 
@@ -46,3 +48,22 @@ def test_the_backtest_line_names_the_held_out_runs(
     assert main(["fit", runs, "--bootstrap", "20", "--approach", "3"]) == 0
     text = capsys.readouterr().out
     assert "backtest: without the runs at the largest compute budget, C = 1e+21 FLOPs," in text
+
+
+def test_a_fit_from_the_command_line_knows_its_compute_and_flags_an_extrapolation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``llmplan fit --json`` records the compute its runs span, as the workflow's fit.json does,
+    so a plan on that fit beyond it says it extrapolates (data/ladders/example/README.md: 205x
+    at 1e14 FLOPs); before, the command line's fit had no range and never warned."""
+    runs = REPO / "data/ladders/example/runs.csv"
+    assert main(["fit", str(runs), "--json", "--bootstrap", "20"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    compute = pd.read_csv(runs)["C"]
+    assert doc["flops_range"] == [float(compute.min()), float(compute.max())]
+    fit = tmp_path / "example" / "fit.json"
+    fit.parent.mkdir()
+    fit.write_text(json.dumps(doc))
+    assert main(["allocate", "--flops", "1e14", "--law", "fit:example", "--fit", str(fit)]) == 0
+    out = capsys.readouterr().out
+    assert "fit:example: the budget 1e+14 FLOPs is 205x above the range" in out

@@ -54,6 +54,11 @@ def scenario_file(arg: str, scenario_dir: Path | str = DEFAULT_SCENARIOS) -> Pat
     return Path(scenario_dir) / f"{arg}.yaml"
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 sweep``, ``2 sweeps``."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def run_check(args: argparse.Namespace) -> int:
     """Exactly the workflow's checks: :func:`~llmplan.plan.check.check_config` of the config
     file, then :func:`~llmplan.plan.check.check_inputs` (every scenario, or those named); every
@@ -94,8 +99,8 @@ def run_check(args: argparse.Namespace) -> int:
         require_fonts(Settings.from_config(config).languages)
     errors.raise_if_any()
     checked = (
-        f"{len(names)} scenarios in {args.scenario_dir}, {len(sweeps)} sweeps, "
-        f"{len(ladders)} ladders in config/ladders"
+        f"{_count(len(names), 'scenario')} in {args.scenario_dir}, "
+        f"{_count(len(sweeps), 'sweep')}, {_count(len(ladders), 'ladder')} in config/ladders"
         if files is None
         else ", ".join(str(f) for f in files)
     )

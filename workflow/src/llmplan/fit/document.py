@@ -70,6 +70,8 @@ def fit_objects(
 def fit_document(runs: Any, fits: dict[str, Any]) -> dict[str, Any]:
     """The JSON document: approach-3 keys at the top level, approaches 1 and 2 nested."""
     out: dict[str, Any] = {"file": runs.attrs.get("source", "runs"), "n_points": len(runs)}
+    # the compute the fit saw: a plan beyond it is an extrapolation (laws.registry.law_from_fit)
+    out["flops_range"] = [float(runs["C"].min()), float(runs["C"].max())]
     if "3" in fits:
         out.update(fits["3"].to_dict())
     if "extrapolation" in fits:

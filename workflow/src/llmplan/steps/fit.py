@@ -42,7 +42,6 @@ def write_fit(
     if synthetic:
         law = get_law(synthetic["law"], tokens_per_param=float("nan"))
         doc["generating"] = {k: getattr(law, k, None) for k in GENERATING_KEYS}
-    doc["flops_range"] = [float(runs["C"].min()), float(runs["C"].max())]
     doc["law_id"] = f"fit:{dataset}"
     doc["provenance"] = provenance({"runs": sha256_file(runs_csv)})
     write_atomic(out_json, dumps(doc))
