@@ -63,6 +63,37 @@ def test_zip_groups_vary_together(make_sweep) -> None:
     assert pairs == {("h100-sxm", 2.5), ("a100-80gb", 1.8), ("a100-40gb", 1.2)}
 
 
+def test_a_key_zipped_with_a_choice_is_not_held_fixed(make_sweep) -> None:
+    """A price that varies with the hardware is the hardware's, not an assumption: by default it is
+    not held fixed (before, the base cell said "assuming $2.50" and held A100 points at $1.50),
+    and holding it fixed without the hardware is refused, naming the file, entry and field."""
+    spec = {
+        "title": "T",
+        "base": BASE,
+        "grid": {
+            "budget.hardware": ["h100-sxm", "a100-80gb"],
+            "budget.price_per_hour": [2.5, 1.5],
+            "budget.mfu": [0.35, 0.45],
+        },
+        "zip": [["budget.hardware", "budget.price_per_hour"]],
+    }
+    sweep = make_sweep(spec)
+    assert sweep.held_fixed == ("budget.mfu",)
+    from llmplan.sweep.grid import digits
+
+    cells = sweep.cell_of(digits(sweep.factors, np.arange(sweep.n_points)))
+    base, _ = sweep.base_cell()
+    prices = {
+        sweep.values_at(int(p))["budget.price_per_hour"] for p in np.flatnonzero(cells == base)
+    }
+    assert prices == {2.5, 1.5}  # both hardware choices compete in the base cell, each at its price
+    both = make_sweep({**spec, "held_fixed": ["budget.hardware", "budget.price_per_hour"]})
+    assert both.held_fixed == ("budget.hardware", "budget.price_per_hour")
+    message = error(make_sweep, {**spec, "held_fixed": ["budget.price_per_hour"]})
+    assert "config/sweeps/s.yaml" in message and "field 'held_fixed[0]'" in message
+    assert "varies together with budget.hardware (zip)" in message and "Traceback" not in message
+
+
 def test_held_fixed_keys_make_cells(make_sweep) -> None:
     sweep = make_sweep(
         {

@@ -240,11 +240,29 @@ def refuse_auto(doc: YamlDoc, name: str, base: Mapping[str, Any], axes: Mapping[
             )
 
 
-def held_fixed_keys(doc: YamlDoc, name: str, axes: Mapping[str, Axis]) -> tuple[str, ...]:
-    """The grid keys held fixed: ``held_fixed:`` as written, else those of :data:`HELD_FIXED`."""
+def held_fixed_keys(
+    doc: YamlDoc, name: str, axes: Mapping[str, Axis], factors: Sequence[Factor]
+) -> tuple[str, ...]:
+    """The grid keys held fixed: ``held_fixed:`` as written, else those of :data:`HELD_FIXED`.
+
+    Keys that vary together (``zip``) are held fixed together or not at all: a price zipped with
+    the hardware is the hardware's choice, not an assumption on its own. By default such a key is
+    left out; written in ``held_fixed:`` without its partners, it is refused.
+    """
+    partners = {key: factor.keys for factor in factors for key in factor.keys}
     if "held_fixed" not in doc.data:
-        return tuple(k for k in axes if k in HELD_FIXED)
+        default = {k for k in axes if k in HELD_FIXED}
+        return tuple(k for k in axes if k in default and set(partners[k]) <= default)
+    held = set(doc.data["held_fixed"])
     for i, key in enumerate(doc.data["held_fixed"]):
+        where = doc.where("held_fixed", i, entry=name)
         if key not in axes:
-            raise unknown_choice(doc.where("held_fixed", i, entry=name), "grid key", key, axes)
+            raise unknown_choice(where, "grid key", key, axes)
+        if not set(partners[key]) <= held:
+            others = ", ".join(k for k in partners[key] if k not in held)
+            raise InputError(
+                where,
+                f"'{key}' varies together with {others} (zip), which is not held fixed",
+                expected="every key of a zip group held fixed, or none of them",
+            )
     return tuple(doc.data["held_fixed"])

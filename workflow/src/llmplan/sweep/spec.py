@@ -233,7 +233,7 @@ def parse_sweep(
             ]
             axes[key] = Axis(key, axis.entries, axis.lines, np.array(numbers, dtype=float))
     factors = factors_of(doc, name, axes)
-    held_fixed = held_fixed_keys(doc, name, axes)
+    held_fixed = held_fixed_keys(doc, name, axes, factors)
     n_points = count(factors)
     if n_points > max_points:
         sizes = " x ".join(str(f.size) for f in factors)
