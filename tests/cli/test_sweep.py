@@ -45,6 +45,19 @@ def test_sweep_json_prints_the_frontier(tmp_path: Path, capsys: pytest.CaptureFi
     assert len((tmp_path / "points.csv").read_text().splitlines()) == 13
 
 
+def test_the_text_says_when_it_shows_a_sample_of_the_frontier(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The shipped sweep's frontier is longer than the table: the text says how many it shows."""
+    args = ["sweep", "gpus-days", "--catalog", str(REPO / "data/catalog")]
+    assert main([*args, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["frontier_size"] > len(doc["frontier"])
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert f"{len(doc['frontier'])} of the {doc['frontier_size']:,} frontier points" in text
+
+
 def test_sweep_name_outside_the_folder_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sweep", "../../etc/passwd"]) == 2
     assert "NAME" in capsys.readouterr().err

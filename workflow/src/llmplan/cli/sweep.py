@@ -126,4 +126,10 @@ def _text(doc: dict[str, Any], settings: Any) -> str:
             f"{r['point']:>8}  {r['params']:>8.3g}  {r['tokens']:>8.3g}  {loss:>6}  {days:>7}  "
             f"{usd:>10}  {item['label']}"
         )
+    if context["table_is_sample"]:  # as the report says it under its table
+        lines += [
+            "",
+            f"{len(context['frontier'])} of the {doc['frontier_size']:,} frontier points, evenly "
+            "spaced from the cheapest to the lowest loss; --json or --csv PATH gives every point.",
+        ]
     return "\n".join(lines)
