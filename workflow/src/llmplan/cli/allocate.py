@@ -19,7 +19,7 @@ from llmplan.core.errors import InputError, Where
 from llmplan.core.units import parse_quantity
 from llmplan.inputs.bounds import TOKENS_PER_PARAM_RANGE
 from llmplan.inputs.budget import resolve_budget
-from llmplan.inputs.catalog import load_catalog
+from llmplan.inputs.catalog import Catalog, load_catalog
 from llmplan.inputs.constraints import CONSTRAINT_KEYS, parse_constraints
 from llmplan.inputs.scenario import Scenario
 from llmplan.io.jsonio import dumps
@@ -145,6 +145,7 @@ def _run_allocate(args: argparse.Namespace) -> int:
     where = Where("command line")
     settings = load_settings(args.config)
     fitted = load_fits(args.fit, where.at("fit"))
+    catalog = load_catalog(Path(args.catalog))
     if args.scenario is not None:
         if _budget_spec(args) or any(getattr(args, k) is not None for k in CONSTRAINT_KEYS):
             raise InputError(
@@ -152,17 +153,12 @@ def _run_allocate(args: argparse.Namespace) -> int:
                 "a scenario brings its own budget and constraints",
                 expected="either --scenario NAME or budget and constraint flags, not both",
             )
-        scenario = _from_scenario(args, settings, fitted)
-        budget, constraints, per_token = (
-            scenario.budget,
-            scenario.constraints,
-            exact_per_token(scenario),
-        )
-        laws, primary = _laws(scenario, fitted)
+        scenario, laws, primary = _from_scenario(args, settings, fitted, catalog)
+        budget, constraints = scenario.budget, scenario.constraints
+        per_token = exact_per_token(scenario)
     else:
-        budget, laws, primary, constraints = _from_flags(args, settings, fitted, where)
+        budget, laws, primary, constraints = _from_flags(args, settings, fitted, catalog, where)
         scenario, per_token = None, None
-    catalog = load_catalog(Path(args.catalog))
     result = plan_budget(
         budget,
         laws,
@@ -191,7 +187,7 @@ def _run_allocate(args: argparse.Namespace) -> int:
 
 
 def _from_flags(
-    args: argparse.Namespace, settings: Any, fitted: dict[str, Law], where: Where
+    args: argparse.Namespace, settings: Any, fitted: dict[str, Law], catalog: Catalog, where: Where
 ) -> tuple[Any, list[Law], Law, Any]:
     ratio = settings.tokens_per_param
     if args.tokens_per_param is not None:
@@ -206,7 +202,7 @@ def _from_flags(
     spec = _budget_spec(args)
     if args.soft_budget:
         spec["soft"] = True
-    hardware = load_catalog(Path(args.catalog)).hardware if args.gpu is not None else {}
+    hardware = catalog.hardware if args.gpu is not None else {}
     budget = resolve_budget(spec, hardware, where.at("budget"), assumptions=settings.assumptions)
     constraints = parse_constraints(
         {k: getattr(args, k) for k in CONSTRAINT_KEYS if getattr(args, k) is not None},
@@ -227,25 +223,23 @@ def _from_flags(
     return budget, [law], law, constraints
 
 
-def _laws(scenario: Scenario, fitted: dict[str, Law]) -> tuple[list[Law], Law]:
-    """The laws of a scenario and its primary law, as plan.json has them."""
-    ids = list(dict.fromkeys(canonical_id(law_id) for law_id in scenario.laws))
-    laws = [get_law(i, tokens_per_param=scenario.tokens_per_param, fitted=fitted) for i in ids]
-    return laws, laws[ids.index(canonical_id(scenario.primary_law))]
-
-
-def _from_scenario(args: argparse.Namespace, settings: Any, fitted: dict[str, Law]) -> Scenario:
-    """The scenario of ``--scenario``, its MFU resolved as the workflow resolves it."""
+def _from_scenario(
+    args: argparse.Namespace, settings: Any, fitted: dict[str, Law], catalog: Catalog
+) -> tuple[Scenario, list[Law], Law]:
+    """The scenario of ``--scenario`` (its MFU resolved as the workflow resolves it), its laws and
+    its primary law, as plan.json has them."""
     from llmplan.cli.check import scenario_file
     from llmplan.inputs.scenario import load_scenario
     from llmplan.inputs.settings import known_law_ids
     from llmplan.laws.registry import KNOWN_IDS
 
-    catalog = load_catalog(Path(args.catalog))
     scenario = load_scenario(
         scenario_file(args.scenario),
         hardware=catalog.hardware,
         settings=settings,
         known_laws=(*known_law_ids({"fits": {k: {} for k in settings.fits}}, KNOWN_IDS), *fitted),
     )
-    return resolve_mfu(scenario, _laws(scenario, fitted)[1])
+    ids = list(dict.fromkeys(canonical_id(law_id) for law_id in scenario.laws))
+    laws = [get_law(i, tokens_per_param=scenario.tokens_per_param, fitted=fitted) for i in ids]
+    primary = laws[ids.index(canonical_id(scenario.primary_law))]
+    return resolve_mfu(scenario, primary), laws, primary
