@@ -52,3 +52,21 @@ def test_fields_keep_their_english_and_carry_messages_beside_them():
     assert zh.text(listed, "notes") == [
         "该结构的层数低于 Levine et al. 2020 给出的深度阈值 log3(d)。"
     ]
+
+
+def test_no_space_falls_between_two_ideographs_around_an_argument():
+    """A Chinese message spaces a placeholder off for a Latin argument and drops the space for an
+    argument that begins or ends in Chinese; Python's formatting is otherwise unchanged."""
+    template = "预算是 {law} 所依据的 {n:.2f} 倍"
+    assert render(template, {"law": "Epoch AI", "n": 2}) == "预算是 Epoch AI 所依据的 2.00 倍"
+    assert render(template, {"law": "Epoch AI 的重新拟合", "n": 2}) == (
+        "预算是 Epoch AI 的重新拟合所依据的 2.00 倍"
+    )
+    assert render(template, {"law": "方法 3", "n": 2}) == "预算是方法 3 所依据的 2.00 倍"
+    law = "Epoch AI refit of Chinchilla approach 3"  # its Chinese name ends in 重新拟合
+    zh = language("zh")
+    said = zh.message(message("risk.extrapolation", factor=77, law=law))
+    assert f"{zh.gettext(law)}所依据" in said
+    # English and attribute, index, conversion and nested specs read as Python reads them
+    args = {"a": {"k": [1, 2]}, "s": "x y", "w": 6}
+    assert render("{a[k][1]} {s!r:>{w}} and {s}", args) == "2  'x y' and x y"

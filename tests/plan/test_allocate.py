@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -26,6 +27,7 @@ from llmplan.plan.allocate import (
     memory_plan,
 )
 from llmplan.plan.memory import activation_bytes_per_device
+from llmplan.report.i18n import format_chinese, language
 
 H100 = Hardware(
     id="h100-sxm", name="H100", peak_tflops_dense={"bf16": 989.4}, memory_gb=80, source="test"
@@ -341,3 +343,29 @@ def test_cli_laws(capsys):
         "chinchilla-approach3",
     ]
     assert all(r["citation"] for r in rows)
+
+
+def test_every_kind_of_warning_reads_in_chinese():
+    """A warning is a message: its English stays in ``warnings`` and each language renders it,
+    numbers in 亿 (``llmplan allocate --lang zh`` printed these four in English)."""
+
+    zh = language("zh")
+    law = get_law("chinchilla-approach3")
+    cases = {
+        "allocation.above": allocate(1e24, law),
+        "allocation.below": allocate(1e16, law),
+        "allocation.saturated": allocate(1e24, law, constraints=Constraints(unique_tokens=1e10)),
+        "allocation.memory": allocate(1e24, law, hardware=H100, count=4),
+    }
+    for code, a in cases.items():
+        doc = a.to_dict()
+        messages = doc["messages"]["warnings"]
+        assert code in [m["code"] for m in messages]
+        assert doc["warnings"] == [m["text"] for m in messages]  # the English, as before
+        for english, chinese in zip(doc["warnings"], zh.text(doc, "warnings"), strict=True):
+            assert english.startswith("chinchilla-approach3: ")
+            assert chinese.startswith("chinchilla-approach3：")
+            words = set(re.findall(r"[A-Za-z]{2,}", chinese.replace(a.law, "")))
+            assert words <= {"FLOPs", "R_D", "Muennighoff", "h100", "sxm"}, (chinese, words)
+    memory = zh.text(cases["allocation.memory"].to_dict(), "warnings")[-1]
+    assert f"{format_chinese(cases['allocation.memory'].params)}参数至少需要" in memory

@@ -151,7 +151,7 @@ def _table(allocations: list[dict[str, Any]], lang: Language) -> str:
             f"{_pad(lang.si(a['tokens']), 8, right=True)} "
             f"{a['tokens_per_param']:7.3g} {loss}  {beyond:>10}  {interval}"
         )
-    warnings = [w for a in allocations for w in a["warnings"]]
+    warnings = [w for a in allocations for w in lang.text(a, "warnings")]
     if warnings:
         lines += ["", say(TEXT["warnings"]), *(f"- {w}" for w in warnings)]
     lines += ["", say(LOSS_COMPARABILITY_NOTE)]

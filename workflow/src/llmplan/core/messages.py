@@ -57,6 +57,28 @@ MESSAGES: Final = {
     "law.fit.name": N_("Fitted to {dataset}"),
     "law.fit.synthetic_name": N_("Fitted to {dataset} (synthetic)"),
     "law.fit.loss_note": N_("loss in the units and on the data of {source}"),
+    # an allocation's warnings (one per law; the law's id leads)
+    "allocation.above": N_(
+        "{law}: the budget {flops:.3g} FLOPs is {factor:times} above the range the law was fitted "
+        "on ({low:.2g} to {high:.2g} FLOPs); this is an extrapolation"
+    ),
+    "allocation.below": N_(
+        "{law}: the budget {flops:.3g} FLOPs is {factor:times} below the range the law was fitted "
+        "on ({low:.2g} to {high:.2g} FLOPs); this is an extrapolation"
+    ),
+    "allocation.saturated": N_(
+        "{law}: the data-constrained plan repeats the unique data {epochs:.0f} times; that is over "
+        "4 x R_D* = {limit:.0f}: further epochs add almost nothing (Muennighoff et al. 2023)"
+    ),
+    "allocation.no_inference": N_("{law}: no finite inference-aware plan at this budget"),
+    "allocation.activations": N_(
+        "{law}: activations alone exceed one {hardware}'s memory; needs tensor or sequence "
+        "parallelism beyond this estimate"
+    ),
+    "allocation.memory": N_(
+        "{law}: {params:si} parameters need at least {needed} {hardware} to hold the training "
+        "state; the plan has {count:g}"
+    ),
     # the budget
     "budget.mfu_assumed": N_("MFU not stated: assumed {mfu:pct} (config default)."),
     "budget.mfu_auto_none": N_("MFU auto: no layout fits, so the config default is kept."),
@@ -166,10 +188,43 @@ def is_message(value: Any) -> bool:
     return isinstance(value, Mapping) and "code" in value and "args" in value
 
 
+def _han(char: str) -> bool:
+    """Whether ``char`` is a CJK ideograph (written without spaces between them)."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def _joined(left: str, right: str) -> str:
+    """``left + right`` without a space that would fall between two ideographs.
+
+    A Chinese message spaces a placeholder off when its argument may be Latin ("按 {law}", where
+    the law is "Epoch AI ..."); when the argument itself begins or ends with an ideograph, the
+    space is dropped, as Chinese writes ("... 的重新拟合所依据", not "... 的重新拟合 所依据").
+    """
+    if left[-2:-1] and left[-1] == " " and right[:1] and _han(left[-2]) and _han(right[0]):
+        return left[:-1] + right
+    if left[-1:] and right[1:2] and right[0] == " " and _han(left[-1]) and _han(right[1]):
+        return left + right[1:]
+    return left + right
+
+
 class _Formatter(string.Formatter):
     def __init__(self, formats: Formats, translate: Callable[[str], str]) -> None:
         self.formats = formats
         self.translate = translate
+
+    def vformat(self, format_string: str, args: Any, kwargs: Any) -> str:
+        """Python's formatting (fields with attributes, conversions and specs), joining each
+        piece to the text before it with :func:`_joined`."""
+        out = ""
+        for literal, field, spec, conversion in self.parse(format_string):
+            out = _joined(out, literal)
+            if field is None:
+                continue
+            value, _ = self.get_field(field, args, kwargs)
+            value = self.convert_field(value, conversion)
+            spec = super().vformat(spec, args, kwargs) if spec and "{" in spec else spec or ""
+            out = _joined(out, self.format_field(value, spec))
+        return out
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if is_message(value):

@@ -23,6 +23,7 @@ from typing import Any
 
 from llmplan.core.compute import tokens_for_flops
 from llmplan.core.errors import InputError, Where
+from llmplan.core.messages import message
 from llmplan.inputs.catalog import Hardware
 from llmplan.inputs.constraints import NO_CONSTRAINTS, Constraints
 from llmplan.laws.base import Law, ParametricLaw
@@ -53,7 +54,8 @@ class Allocation:
     intervals: dict[str, list[float]] | None
     in_range: bool
     extrapolation_factor: float
-    warnings: tuple[str, ...] = ()
+    #: messages (:mod:`llmplan.core.messages`); :attr:`warnings` is their English
+    warning_messages: tuple[dict[str, Any], ...] = ()
     max_params: dict[str, Any] | None = None
     data_constrained: dict[str, Any] | None = None
     inference: dict[str, Any] | None = None
@@ -62,6 +64,11 @@ class Allocation:
     @property
     def tokens_per_param(self) -> float:
         return self.tokens / self.params
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The warnings in English."""
+        return tuple(str(w["text"]) for w in self.warning_messages)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready types; constraint sections only when set."""
@@ -81,6 +88,8 @@ class Allocation:
             "extrapolation_factor": float(self.extrapolation_factor),
             "warnings": list(self.warnings),
         }
+        if self.warning_messages:  # each warning in any language (Language.text)
+            out["messages"] = {"warnings": list(self.warning_messages)}
         for key in ("max_params", "data_constrained", "inference", "memory"):
             section = getattr(self, key)
             if section is not None:
@@ -95,18 +104,14 @@ def _loss_or_none(law: Law, params: float, tokens: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _range_warning(law: Law, flops: float) -> str | None:
+def _range_warning(law: Law, flops: float) -> dict[str, Any] | None:
     if bool(law.in_range(flops)):
         return None
     low, high = law.flops_range
-    if flops > high:
-        side, factor = "above", flops / high
-    else:
-        side, factor = "below", low / flops
-    return (
-        f"{law.id}: the budget {flops:.3g} FLOPs is {factor:.3g}x {side} the range the law was "
-        f"fitted on ({low:.2g} to {high:.2g} FLOPs); this is an extrapolation"
+    code, factor = (
+        ("allocation.above", flops / high) if flops > high else ("allocation.below", low / flops)
     )
+    return message(code, law=law.id, flops=flops, factor=factor, low=low, high=high)
 
 
 def allocate(
@@ -148,7 +153,7 @@ def allocate(
             f"law '{law.id}' cannot evaluate a budget of {flops:.3g} FLOPs",
             expected="a budget within many orders of magnitude of today's training runs",
         )
-    warnings: list[str] = []
+    warnings: list[dict[str, Any]] = []
     if (w := _range_warning(law, flops)) is not None:
         warnings.append(w)
 
@@ -186,9 +191,9 @@ def allocate(
         }
         if best["epochs"] > SATURATION_EPOCHS:
             warnings.append(
-                f"{law.id}: the data-constrained plan repeats the unique data {best['epochs']:.0f} "
-                f"times; that is over 4 x R_D* = {4 * R_D_STAR:.0f}: further epochs add almost nothing "
-                "(Muennighoff et al. 2023)"
+                message(
+                    "allocation.saturated", law=law.id, epochs=best["epochs"], limit=4 * R_D_STAR
+                )
             )
     if constraints.inference_tokens:
         # Sardana et al. hold the loss of the compute-optimal model fixed. That presumes the law's
@@ -203,20 +208,23 @@ def allocate(
                 # FLOPs); reports show it in the inference section, not as a warning.
                 sections["inference"]["extra_train_fraction"] = plan["train_flops"] / flops - 1
             else:
-                warnings.append(f"{law.id}: no finite inference-aware plan at this budget")
+                warnings.append(message("allocation.no_inference", law=law.id))
         # Other laws get no inference-aware plan; reports say so once rather than per law.
     if hardware is not None:
         memory = memory_plan(params, hardware, count)
         sections["memory"] = memory
         if memory["min_devices"] is None:
-            warnings.append(
-                f"{law.id}: activations alone exceed one {hardware.id}'s memory; needs tensor or "
-                "sequence parallelism beyond this estimate"
-            )
+            warnings.append(message("allocation.activations", law=law.id, hardware=hardware.id))
         elif memory["fits"] is False:
             warnings.append(
-                f"{law.id}: {params:.3g} parameters need at least {memory['min_devices']} "
-                f"{hardware.id} to hold the training state; the plan has {count:g}"
+                message(
+                    "allocation.memory",
+                    law=law.id,
+                    params=params,
+                    needed=memory["min_devices"],
+                    hardware=hardware.id,
+                    count=count,
+                )
             )
 
     return Allocation(
@@ -232,7 +240,7 @@ def allocate(
         intervals=law.intervals(flops),
         in_range=bool(law.in_range(flops)),
         extrapolation_factor=float(law.extrapolation(flops)),
-        warnings=tuple(warnings),
+        warning_messages=tuple(warnings),
         **sections,
     )
 
