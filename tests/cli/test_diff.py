@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from exact_support import exact_params
 from git_support import Repo, isolated_git_env
 
 from conftest import REPO
@@ -16,6 +17,8 @@ FILE = "config/scenarios/my-plan.yaml"
 LAW = "laws: [chinchilla-approach3]\nprimary_law: chinchilla-approach3\n"
 V1 = f"title: My plan\nbudget: {{flops: 1.0e+23}}\n{LAW}"
 V2 = f"title: My plan\nbudget: {{flops: 4.0e+23}}\n{LAW}"
+#: N moves as the exact-FLOPs optimum (tests/exact_support.py) moves from V1 to V2
+MOVED = exact_params("chinchilla-approach3", 4e23) / exact_params("chinchilla-approach3", 1e23)
 #: The project's own config and catalog, wherever a test runs.
 PROJECT = ["--config", str(REPO / "config/config.yaml"), "--catalog", str(REPO / "data/catalog")]
 
@@ -51,7 +54,8 @@ def test_a_revision_against_now_shows_the_budget_and_the_moved_recommendation(
     ]
     moved = {row["field"]: row for row in doc["recommendation"]}
     a = UNROUNDED["beta"] / (UNROUNDED["alpha"] + UNROUNDED["beta"])
-    assert moved["recommendation.params"]["change"] == pytest.approx(4**a, rel=1e-9)
+    assert moved["recommendation.params"]["change"] == pytest.approx(MOVED, rel=1e-6)
+    assert MOVED == pytest.approx(4**a, rel=1e-3)  # eq. 4, on exact FLOPs
     assert moved["recommendation.train_flops"]["change"] == pytest.approx(4.0)
     assert moved["recommendation.loss"]["change"] < 0
 

@@ -43,6 +43,9 @@ def test_cli_uses_the_projects_config(
     args = ["allocate", "--gpu", "h100-sxm", "--count", "8", "--days", "10", "--law"]
     assert main([*args, "tokens-per-param", "--catalog", str(REPO / "data/catalog"), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    # 8 x 10 days x 989.4 TFLOP/s x 25% MFU, and D = 30 N
+    # 8 x 10 days x 989.4 TFLOP/s x 25% MFU, and the law's D = 30 N (on its 6ND; the model
+    # built for that N spends more per token, so the recommendation keeps N and trains less)
     assert doc["train_flops"] == pytest.approx(8 * 10 * 86400 * 989.4e12 * 0.25, rel=1e-9)
-    assert doc["tokens_per_param"] == pytest.approx(30.0)
+    (row,) = doc["laws"]
+    assert row["tokens_per_param"] == pytest.approx(30.0)
+    assert doc["params"] == row["params"] and doc["tokens"] < row["tokens"]

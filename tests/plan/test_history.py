@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from exact_support import exact_params
 from git_support import Repo, isolated_git_env
 from markupsafe import Markup
 
@@ -28,6 +29,8 @@ FILE = "config/scenarios/my-plan.yaml"
 LAW = "laws: [chinchilla-approach3]\nprimary_law: chinchilla-approach3\n"
 V1 = f"title: My plan\nbudget: {{flops: 1.0e+23}}\n{LAW}"
 V2 = f"title: My plan\nbudget: {{flops: 4.0e+23}}\n{LAW}"
+#: N moves as the exact-FLOPs optimum (tests/exact_support.py) moves from V1 to V2
+MOVED = exact_params("chinchilla-approach3", 4e23) / exact_params("chinchilla-approach3", 1e23)
 CONFIG = yaml.safe_load((REPO / "config/config.yaml").read_text())
 
 
@@ -79,7 +82,8 @@ def test_the_last_change_of_a_scenario(tmp_path: Path, catalog: Any) -> None:
     ]
     moved = {c["field"]: c for c in history["recommendation"]}
     a = UNROUNDED["beta"] / (UNROUNDED["alpha"] + UNROUNDED["beta"])
-    assert moved["recommendation.params"]["change"] == pytest.approx(4**a, rel=1e-9)
+    assert moved["recommendation.params"]["change"] == pytest.approx(MOVED, rel=1e-6)
+    assert MOVED == pytest.approx(4**a, rel=1e-3)  # eq. 4, on exact FLOPs
     # deterministic: the same file and history give the same bytes
     assert dumps(history) == dumps(history_of(repo.root / FILE, catalog)[0])
     html = render(plan, history)

@@ -21,12 +21,13 @@ from llmplan.inputs.bounds import TOKENS_PER_PARAM_RANGE
 from llmplan.inputs.budget import resolve_budget
 from llmplan.inputs.catalog import Catalog, load_catalog
 from llmplan.inputs.constraints import CONSTRAINT_KEYS, parse_constraints
+from llmplan.inputs.model import parse_model
 from llmplan.inputs.scenario import Scenario
 from llmplan.io.jsonio import dumps
 from llmplan.laws.base import Law
 from llmplan.laws.registry import all_laws, canonical_id, get_law
-from llmplan.plan.architecture import exact_per_token, plan_architecture
-from llmplan.plan.build import hold_in_memory, plan_budget, resolve_mfu
+from llmplan.plan.architecture import family_per_token, model_spec, plan_architecture
+from llmplan.plan.build import plan_budget, resolve_mfu, settle
 from llmplan.plan.check import load_settings
 
 # flag destination -> budget key of the scenario contract
@@ -154,11 +155,10 @@ def _run_allocate(args: argparse.Namespace) -> int:
                 expected="either --scenario NAME or budget and constraint flags, not both",
             )
         scenario, laws, primary = _from_scenario(args, settings, fitted, catalog)
-        budget, constraints = scenario.budget, scenario.constraints
-        per_token = exact_per_token(scenario)
+        budget, constraints, spec = scenario.budget, scenario.constraints, model_spec(scenario)
     else:
         budget, laws, primary, constraints = _from_flags(args, settings, fitted, catalog, where)
-        scenario, per_token = None, None
+        spec = parse_model(None, where.at("model"))  # what a scenario without model: builds
     result = plan_budget(
         budget,
         laws,
@@ -166,13 +166,12 @@ def _run_allocate(args: argparse.Namespace) -> int:
         constraints,
         inference_loss_tolerance=settings.inference_loss_tolerance,
         catalog=catalog,
-        per_token=per_token,
+        per_token=family_per_token(spec),
     )
     rec = result["recommendation"]
-    model = None
-    if scenario is not None:  # the scenario's model, as plan.json sizes its memory
-        model = plan_architecture(scenario, catalog, laws=laws, params=rec["params"])
-        hold_in_memory(result, model, budget)
+    # the model to build: its exact FLOPs bound the tokens, its every parameter the memory
+    model = plan_architecture(spec, budget, catalog, laws=laws, params=rec["params"])
+    settle(result, model, budget, primary)
     if args.json:
         doc = {
             **rec,

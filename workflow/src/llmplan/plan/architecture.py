@@ -25,13 +25,21 @@ import numpy as np
 
 from llmplan.arch.allocation import exact_allocation
 from llmplan.arch.counts import param_counts
-from llmplan.arch.families import FAMILY_TEXT, levine_depth_threshold, propose_shape, smooth_model
-from llmplan.arch.flops import CONVENTION_TEXT, CONVENTIONS, flops_summary
+from llmplan.arch.families import (
+    FAMILY_TEXT,
+    Basis,
+    Template,
+    levine_depth_threshold,
+    propose_shape,
+    smooth_model,
+)
+from llmplan.arch.flops import CONVENTION_TEXT, CONVENTIONS, Convention, flops_summary
 from llmplan.arch.moe import KRAJEWSKI, MOE_E16, MOE_E64, compute_optimal, law_loss
 from llmplan.arch.moe import total_from_active as moe_total
 from llmplan.arch.shape import ModelShape
 from llmplan.core.errors import Where
 from llmplan.core.messages import MESSAGES, message
+from llmplan.inputs.budget import Budget
 from llmplan.inputs.catalog import Catalog
 from llmplan.inputs.model import ModelSpec, parse_model
 from llmplan.inputs.scenario import Scenario
@@ -45,7 +53,8 @@ CONVENTION_LABEL: Final = {c: MESSAGES[f"arch.convention.{c}.label"] for c in CO
 MLP_TEXT: Final = {"swiglu": "SwiGLU", "gelu": "GELU"}
 
 
-def _default_spec(scenario: Scenario) -> ModelSpec:
+def model_spec(scenario: Scenario) -> ModelSpec:
+    """The scenario's ``model:`` section, or the default family when it states none."""
     if scenario.model is not None:
         return scenario.model
     return parse_model(None, Where(scenario.file, scenario.name, "model"))
@@ -108,8 +117,7 @@ def _shape_rows(shape: ModelShape, counts: Mapping[str, int]) -> list[dict[str, 
     return rows
 
 
-def _precision(scenario: Scenario, spec: ModelSpec) -> dict[str, Any] | None:
-    budget = scenario.budget
+def _precision(budget: Budget, spec: ModelSpec) -> dict[str, Any] | None:
     hw = budget.hardware
     if hw is None:
         return None if spec.precision is None else {"name": spec.precision, "stated": True}
@@ -128,9 +136,8 @@ def _precision(scenario: Scenario, spec: ModelSpec) -> dict[str, Any] | None:
 
 
 def _moe_section(
-    scenario: Scenario, shape: ModelShape, counts: Mapping[str, int], spec: ModelSpec
+    budget: Budget, shape: ModelShape, counts: Mapping[str, int], spec: ModelSpec
 ) -> dict[str, Any]:
-    budget = scenario.budget
     # a token routed to k of E equal experts is Krajewski's G = k at expansion E / k (s3)
     expansion = shape.experts / shape.active_experts
     optimum = compute_optimal(budget.flops)
@@ -203,16 +210,23 @@ def _catalog_shapes(catalog: Catalog) -> dict[str, dict[str, Any]]:
     return out
 
 
-def exact_per_token(scenario: Scenario) -> Callable[[np.ndarray], np.ndarray] | None:
+def exact_per_token(scenario: Scenario) -> Callable[[np.ndarray], np.ndarray]:
     """F(N), the exact training FLOPs per token of the scenario's model family at its sequence
-    length (N in the family's basis: all parameters, or active ones for MoE), when the scenario
-    states a ``model:``; None otherwise (the plan then counts 6 N D, the laws' convention)."""
-    spec = _default_spec(scenario)
-    if not spec.stated:
-        return None
-    t = spec.template()
-    basis = "active" if spec.is_moe else "total"
-    convention = "palm-causal" if spec.causal_mask else "palm"
+    length (:func:`family_per_token`): its ``model:``, or the default family the architecture
+    section builds when it states none."""
+    return family_per_token(model_spec(scenario))
+
+
+def family_per_token(spec: ModelSpec) -> Callable[[np.ndarray], np.ndarray]:
+    """F(N), the exact training FLOPs per token of ``spec``'s family (N in the family's basis:
+    all parameters, or active ones for MoE), attention at its sequence length included.
+
+    A plan lies on C = F(N) D, so the model it recommends, the one the architecture section
+    builds and the training run trains, spends no more than the budget in its own arithmetic;
+    6 N D would undercount it by 3-16% for the shipped scenarios (attention), and a hard budget
+    stated in GPU-days at an MFU counts the model FLOPs the run actually does.
+    """
+    t, basis, convention = _family(spec)
 
     def per_token(params: np.ndarray) -> np.ndarray:
         return np.asarray(smooth_model(params, t, basis=basis).flops_per_token(convention))
@@ -220,19 +234,36 @@ def exact_per_token(scenario: Scenario) -> Callable[[np.ndarray], np.ndarray] | 
     return per_token
 
 
+def exact_optimal(scenario: Scenario, law: Law) -> Callable[[float], tuple[float, float]]:
+    """C -> (N, D): ``law``'s unconstrained optimum on C = F(N) D for the scenario's family
+    (:func:`llmplan.arch.allocation.exact_allocation`), the model a plan of C would build."""
+    t, basis, convention = _family(model_spec(scenario))
+
+    def optimal(flops: float) -> tuple[float, float]:
+        found = exact_allocation(law, flops, t, convention=convention, basis=basis)
+        return found.params, found.tokens
+
+    return optimal
+
+
+def _family(spec: ModelSpec) -> tuple[Template, Basis, Convention]:
+    """The family template, the basis N counts and the FLOPs convention of ``spec``."""
+    basis: Basis = "active" if spec.is_moe else "total"
+    convention: Convention = "palm-causal" if spec.causal_mask else "palm"
+    return spec.template(), basis, convention
+
+
 def plan_architecture(
-    scenario: Scenario,
+    spec: ModelSpec,
+    budget: Budget,
     catalog: Catalog,
     *,
     laws: Sequence[Law],
     params: float,
 ) -> dict[str, Any]:
     """The ``architecture`` section of ``plan.json`` for a recommended N of ``params``."""
-    spec = _default_spec(scenario)
-    flops = scenario.budget.flops
-    convention = "palm-causal" if spec.causal_mask else "palm"
-    t = spec.template()
-    basis = "active" if spec.is_moe else "total"
+    flops = budget.flops
+    t, basis, convention = _family(spec)
     if spec.shape is not None:
         shape, source = spec.shape, "hf_config"
     else:
@@ -309,8 +340,8 @@ def plan_architecture(
         "tokens_at_budget": flops / per_token,
         "tokens_at_budget_6n": flops / summary.six_n,
         "allocation": allocations,
-        "precision": _precision(scenario, spec),
-        "moe": _moe_section(scenario, shape, counts, spec) if shape.is_moe else None,
+        "precision": _precision(budget, spec),
+        "moe": _moe_section(budget, shape, counts, spec) if shape.is_moe else None,
         "nearest_shapes": [shapes[k] | {"id": k} for k in nearest[:NEAREST_SHAPES]],
         "catalog_shapes": shapes,
         "notes": [n["text"] for n in notes],

@@ -30,8 +30,13 @@ from llmplan.inputs.scenario import Scenario
 from llmplan.laws.base import Law
 from llmplan.laws.registry import LOSS_COMPARABILITY_NOTE, alias_note, canonical_id, get_law
 from llmplan.plan.allocate import allocate_all
-from llmplan.plan.architecture import exact_per_token, plan_architecture
-from llmplan.plan.decide import PerToken, decide
+from llmplan.plan.architecture import (
+    exact_optimal,
+    exact_per_token,
+    model_spec,
+    plan_architecture,
+)
+from llmplan.plan.decide import PerToken, decide, shorten_for_model
 from llmplan.plan.memory import memory_plan
 from llmplan.plan.risks import comparable_model, laws_range, risks
 from llmplan.plan.whatif import what_if
@@ -113,16 +118,18 @@ def plan_budget(
     return {"recommendation": rec, "allocations": allocations, "laws_range": spread}
 
 
-def hold_in_memory(
-    decided: dict[str, Any], architecture: Mapping[str, Any], budget: Budget
+def settle(
+    decided: dict[str, Any], architecture: Mapping[str, Any], budget: Budget, law: Law
 ) -> None:
-    """Size the memory check of ``decided`` (:func:`plan_budget`) for the model to build: every
-    parameter of ``architecture`` (an MoE's inactive experts too), the count its architecture and
-    training-run sections use, not the law's N (an MoE's active parameters); the risks follow."""
-    if budget.hardware is None:
-        return
+    """The recommendation of ``decided`` (:func:`plan_budget`) for the model ``architecture``
+    builds: its tokens within the budget in that model's exact FLOPs per token
+    (:func:`llmplan.plan.decide.shorten_for_model`), and its memory check sized for every
+    parameter of it (an MoE's inactive experts too), the count its architecture and training-run
+    sections use, not the law's N (an MoE's active parameters); the risks follow."""
     rec = decided["recommendation"]
-    rec["memory"] = memory_plan(architecture["counts"]["total"], budget.hardware, budget.count)
+    shorten_for_model(rec, law, architecture["flops_per_token"])
+    if budget.hardware is not None:
+        rec["memory"] = memory_plan(architecture["counts"]["total"], budget.hardware, budget.count)
     rec["risks"] = risks(rec, decided["allocations"], decided["laws_range"], budget, rec["memory"])
 
 
@@ -157,7 +164,7 @@ def resolve_mfu(scenario: Scenario, primary: Law) -> Scenario:
         return scenario
     resolved = auto_mfu_budget(
         scenario.budget,
-        lambda c: tuple(float(x) for x in primary.optimal(c)),  # type: ignore[return-value]
+        exact_optimal(scenario, primary),
         assumptions=scenario.assumptions,
         spec=scenario.model,
     )
@@ -192,6 +199,10 @@ def build_plan(
         catalog=catalog,
         per_token=per_token,
     )
+    architecture = plan_architecture(
+        model_spec(scenario), budget, catalog, laws=laws, params=decided["recommendation"]["params"]
+    )
+    settle(decided, architecture, budget, primary)
     constraints = {
         key: value for key, value in vars(scenario.constraints).items() if value is not None
     }
@@ -232,10 +243,7 @@ def build_plan(
         ],
         "provenance": provenance,
     }
-    plan["architecture"] = plan_architecture(
-        scenario, catalog, laws=laws, params=plan["recommendation"]["params"]
-    )
-    hold_in_memory(plan, plan["architecture"], budget)
+    plan["architecture"] = architecture
     rec = plan["recommendation"]
     plan["training_run"] = plan_training_run(
         budget,

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from llmplan.core.errors import InputError
+from llmplan.core.messages import is_message
 from llmplan.core.units import parse_quantity
 
 ChangeKind = Literal["ratio", "difference"]
@@ -168,7 +169,17 @@ def _change(a: Any, b: Any, kind: ChangeKind | None) -> float | None:
 def _differs(a: Any, b: Any) -> bool:
     if _is_number(a) and _is_number(b):
         return not math.isclose(a, b, rel_tol=SAME_REL_TOL, abs_tol=0.0)
-    return bool(a != b)
+    return bool(_said(a) != _said(b))
+
+
+def _said(value: Any) -> Any:
+    """A message (or a list of them) as the words it says: two bases that read the same are the
+    same, though an argument moved in its fourth digit (1.054 x 6N and 1.045 x 6N both say 1.05)."""
+    if is_message(value):
+        return value["text"]
+    if isinstance(value, list):
+        return [_said(item) for item in value]
+    return value
 
 
 def diff_recommendations(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[FieldChange]:

@@ -302,3 +302,32 @@ def decide(
         "within_budget": train_flops <= flops * (1 + 1e-12),
         "soft_budget": budget.soft,
     }
+
+
+def shorten_for_model(rec: dict[str, Any], law: Law, flops_per_token: float) -> None:
+    """Train the built model on no more tokens than the plan's FLOPs buy it.
+
+    :func:`decide` prices N on its family's smooth F(N); the model the architecture section
+    builds rounds the shape (whole layers and heads), so its exact ``flops_per_token`` can be a
+    little higher (an MoE at 32k tokens: 1.6%). When it is, D becomes train_flops / F and every
+    figure that follows from D (tokens per parameter, epochs, loss) with it, so the recommendation
+    stays within the budget in the arithmetic of the model it trains. A plan whose recommendation
+    trains past the budget on purpose (a soft budget's inference-aware plan) is left as it is.
+    """
+    tokens = rec["train_flops"] / flops_per_token
+    if not rec["within_budget"] or tokens >= rec["tokens"]:
+        return
+    params, unique = rec["params"], rec["unique_tokens"]
+    if rec["loss"] is not None:  # the loss as decide() computed it
+        model = loss_model(law)
+        if model is not law and rec["loss_law"] == law.id:
+            rec["loss"] = float(law.loss(params, tokens))
+        elif unique is None:
+            rec["loss"] = float(model.loss(params, tokens))
+        else:
+            rec["loss"] = float(data_constrained_loss(params, tokens, unique, law=model)["loss"])
+    if rec["loss_interval"] is not None:
+        rec["loss_interval"] = law.loss_interval(params, tokens)
+    rec["tokens"] = tokens
+    rec["tokens_per_param"] = tokens / params
+    rec["epochs"] = tokens / unique if unique else None
