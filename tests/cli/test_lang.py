@@ -35,6 +35,7 @@ def test_cost_in_chinese_writes_money_in_wan(capsys: pytest.CaptureFixture[str])
     text = _run(capsys, *args, "--price", "2.5", "--lang", "zh")
     lines = text.splitlines()
     assert lines[0].startswith("700亿参数，1.4万亿 token")
+    assert lines[1].endswith("：41.3万卡时")  # 412,708 accelerator-hours
     assert lines[2] == "用 1,024 张：16.8 天"
     assert lines[3].endswith("：103万美元")  # $1,031,770
 
@@ -43,6 +44,9 @@ def test_laws_in_chinese_keep_citations_as_published(capsys: pytest.CaptureFixtu
     text = _run(capsys, "laws", "--lang", "zh")
     assert "chinchilla-approach3: Chinchilla 方法 3\n" in text
     assert "Hoffmann et al. 2022, Training Compute-Optimal Large Language Models" in text
+    # a rule of thumb has no fitted range (it printed "0 至 inf FLOPs")
+    assert "拟合范围：不适用（经验法则）" in text and "inf" not in text
+    assert "fitted range none (a rule of thumb)" in _run(capsys, "laws")
 
 
 def test_an_unknown_language_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
@@ -63,6 +67,6 @@ def test_allocate_says_an_moe_n_counts_its_active_parameters(
     en = _run(capsys, "allocate", "--scenario", scenario).splitlines()
     zh = _run(capsys, "allocate", "--scenario", scenario, "--lang", "zh").splitlines()
     assert en[3] == f"  a mixture of experts: these are its active parameters, {si(total)} in all"
-    assert zh[3] == f"  混合专家模型：以上为激活参数，共 {format_chinese(total)}"
+    assert zh[3] == f"  混合专家模型：以上为激活参数，总参数 {format_chinese(total)}"
     dense = _run(capsys, "allocate", "--scenario", str(REPO / "config/scenarios/lab-8xa100.yaml"))
     assert "mixture of experts" not in dense

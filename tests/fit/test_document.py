@@ -34,6 +34,9 @@ def test_isoflop_sweep_holds_out_its_largest_budget():
         assert lo <= lo_e <= point["predicted"] <= hi_e <= hi
     bias = doc["approach2"]["bias"]
     assert bias["max_abs_bias_dex"] < 0.02 and "a = " in bias["note"]["text"]
+    # a design that is not biased is not said to be (the note used to call any offset a bias)
+    assert bias["biased"] is False and bias["note"]["code"] == "fit.approach2.unbiased"
+    assert "no material bias" in bias["note"]["text"]
     assert bias["note"]["args"]["offset"] == pytest.approx(10 ** bias["max_abs_bias_dex"] - 1)
     row = doc["allocation"][0]
     assert row["loss_prediction_interval"][0] < row["loss_interval"][0]

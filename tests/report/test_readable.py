@@ -137,3 +137,19 @@ def test_sentences_run_on_with_the_right_spacing(built: dict, code: str) -> None
         for name, html in pages.items()
     }
     assert {name: found for name, found in bad.items() if found} == {}
+
+
+def test_a_chinese_catalog_gives_the_numbers_of_a_flagged_compute_figure(built: dict) -> None:
+    """The reason a reported compute differs from 6 N D is English prose from the source; the
+    Chinese report gives the two numbers and their ratio itself, and points to the English one."""
+    lang = language("zh")
+    charts = {"isoflop": "", "frontier": "", "compute": "", "params_tokens": ""}
+    context = catalog_context(built["catalog"], Settings.from_config(CONFIG), lang)
+    html = render_html("catalog.html.j2", {**context, "charts": charts}, lang=lang)
+    lamda = next(m for m in context["flagged"] if m["name"].startswith("LaMDA"))
+    assert lamda["compute_ratio"] == pytest.approx(3.55e23 / 1.38096e23)  # LaMDA s10; 6 N D
+    sci = "&#8201;×&#8201;10<sup>23</sup>"
+    assert (
+        f"<strong>LaMDA 137B</strong>（+157%）：公开算力 3.55{sci} FLOPs 是估算值 6 × N × D = "
+        f"1.38{sci} FLOPs 的 2.57 倍" in html
+    )

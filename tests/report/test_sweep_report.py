@@ -64,6 +64,10 @@ def test_the_headline_names_the_recommended_point(doc: dict) -> None:
     assert rec["point"] in [r["point"] for r in doc["frontier"]]
     assert rec["loss"] <= doc["lowest_loss"]["loss"] * (1 + doc["tolerance"])
     assert "8,192 × NVIDIA H100" in sweep_row(doc, language("en"))["label"]
+    # the index's row in Chinese: the sweep's own Chinese title, accelerators counted in 张
+    zh = sweep_row(doc, language("zh"))
+    assert zh["title"] == doc["sweep"]["translations"]["zh"]["title"] != doc["sweep"]["title"]
+    assert "8,192 张 NVIDIA H100" in zh["label"] and "×" not in zh["label"]
 
 
 def test_sweep_charts_have_no_overlapping_labels(doc: dict) -> None:
@@ -91,7 +95,7 @@ def test_the_constraints_that_shaped_the_plans_are_named_and_counted(doc: dict) 
     for key, n in doc["binding"].items():
         label = "no constraint" if key == "none" else key
         assert f"{label}" in english and f"in {n:,} of the points" in english
-        assert f"共 {n:,} 个点" in chinese
+        assert f"：{n:,} 个点" in chinese
     assert english.endswith(".") and chinese.endswith("。") and "none" not in chinese
     # the frontier table names them too, in words, not by their fields
     for lang in (language("en"), language("zh")):

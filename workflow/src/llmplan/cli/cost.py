@@ -150,7 +150,7 @@ def run_cost(args: argparse.Namespace) -> int:
             mfu=f"{mfu:.0%}",
             peak=f"{hw.peak_flops / 1e12:.4g}",
             precision=hw.training_precision,
-            hours=f"{budget.gpu_hours:,.0f}",
+            hours=f"{budget.gpu_hours:,.0f}" if lang.code == "en" else lang.si(budget.gpu_hours),
         ),
     ]
     if budget.days is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -21,7 +22,10 @@ def register(subparsers: Any) -> None:
     q.set_defaults(func=run_laws)
 
 
-DETAILS = N_("N counts embeddings: {counts}; fitted range {low} to {high} FLOPs; loss: {loss}")
+DETAILS = N_("N counts embeddings: {counts}; fitted range {range}; loss: {loss}")
+RANGE = N_("{low} to {high} FLOPs")
+#: A rule of thumb was fitted on no runs: it has no range to extrapolate from.
+NO_RANGE = N_("none (a rule of thumb)")
 YES, NO = N_("yes"), N_("no")
 
 
@@ -42,8 +46,9 @@ def run_laws(args: argparse.Namespace) -> int:
         print(f"    {law.citation}")
         details = lang.gettext(DETAILS).format(
             counts=lang.gettext(YES if law.counts_embeddings else NO),
-            low=f"{low:.2g}",
-            high=f"{high:.2g}",
+            range=lang.gettext(RANGE).format(low=f"{low:.2g}", high=f"{high:.2g}")
+            if math.isfinite(high) and low > 0
+            else lang.gettext(NO_RANGE),
             loss=lang.law_text(described, "loss_note"),
         )
         print(f"    {details}")

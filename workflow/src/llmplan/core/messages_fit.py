@@ -102,6 +102,12 @@ FIT_MESSAGES: Final = {
         "a = {a_parabola:.3f} where the law has a = {a_law:.3f}: the bias of approach 2 itself "
         "on this design."
     ),
+    "fit.approach2.unbiased": N_(
+        "Fitted to the approach-3 law's own noiseless losses at these runs' sizes, the IsoFLOP "
+        "parabolas put N_opt within {offset:pct1} of the law's true minimum and give "
+        "a = {a_parabola:.3f} where the law has a = {a_law:.3f}: on this design approach 2 adds "
+        "no material bias of its own."
+    ),
     "fit.approach2.biased": N_(
         "approach 2 is biased here: its IsoFLOP parabolas put N_opt up to {offset:pct1} from the "
         "approach-3 law's true minimum and give a = {a_parabola:.3f} where the law has "

@@ -106,7 +106,7 @@ def _approach2_bias(runs: Any, frontier: Any, parametric: Any) -> dict[str, Any]
     worst = bias["max_abs_bias_dex"]
     if np.isfinite(worst):
         bias["note"] = message(
-            "fit.approach2.bias",
+            "fit.approach2.bias" if bias["biased"] else "fit.approach2.unbiased",
             offset=10**worst - 1,
             a_parabola=bias["a_parabola"],
             a_law=bias["a_law"],

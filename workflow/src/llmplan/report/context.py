@@ -284,7 +284,12 @@ def catalog_context(
         "days_per_pf_day": (
             [1.0 / h["pf_days_per_gpu_day"] for h in explainer] if explainer else []
         ),
-        "flagged": [m for m in models if m["compute_flag"]],
+        # reported compute over the estimate, as a factor (the discrepancy is that minus one)
+        "flagged": [
+            {**m, "compute_ratio": m["reported_flops"] / m["estimated_flops"]}
+            for m in models
+            if m["compute_flag"]
+        ],
         "build_date": lang.date(
             None
             if catalog["provenance"].get("build_epoch") is None

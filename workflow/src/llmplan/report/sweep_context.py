@@ -125,6 +125,10 @@ def phrase(key: str, value: Any, lang: Language) -> str:
     return f"{key} = {_value(key, value, fmt)}"
 
 
+#: A number of accelerators: "512 × H100" (Chinese counts them: 512 张 H100).
+COUNT_OF: Final = N_("{count} × {name}")
+
+
 def describe(
     row: Mapping[str, Any], lang: Language, *, skip: tuple[str, ...] = (), hardware: bool = True
 ) -> str:
@@ -133,7 +137,9 @@ def describe(
     if hardware and row.get("hardware"):
         count = row.get("count")
         name = row.get("hardware_name") or row["hardware"]
-        parts.append(f"{count:,.0f} × {name}" if count else name)
+        parts.append(
+            lang.gettext(COUNT_OF).format(count=f"{count:,.0f}", name=name) if count else name
+        )
     for key, value in row["grid"].items():
         if key in ("budget.count", "budget.hardware") or key in skip:
             continue
@@ -270,8 +276,10 @@ def sweep_row(doc: Mapping[str, Any], lang: Language) -> dict[str, Any]:
     names = doc.get("hardware_names") or {}
     if rec is not None:
         rec = {**rec, "hardware_name": names.get(rec["hardware"] or "", rec["hardware"])}
+    local = (doc["sweep"].get("translations") or {}).get(lang.code, {})
     return {
         "doc": doc,
         "rec": rec,
+        "title": local.get("title") or doc["sweep"]["title"],
         "label": describe(rec, lang, skip=tuple(doc["held_fixed"])) if rec else "–",
     }
