@@ -56,10 +56,10 @@ def iso_loss_svg(
     if c_line is None:  # frontier in (D, N): parametrise by C
         c_line = np.logspace(np.log10(runs["C"].min()) - 0.5, np.log10(runs["C"].max()) + 2, 100)
         n_opt, d_opt = law.optimal(c_line)
-        ax.plot(d_opt, n_opt, color=PALETTE[0], lw=1.8, label=_("efficient frontier"))
+        ax.plot(d_opt, n_opt, color=PALETTE[0], lw=1.8, label=_("compute-optimal frontier"))
     else:
         n_opt = law.optimal(c_line)[0]
-        ax.plot(c_line, n_opt, color=PALETTE[0], lw=1.8, label=_("efficient frontier"))
+        ax.plot(c_line, n_opt, color=PALETTE[0], lw=1.8, label=_("compute-optimal frontier"))
     points = ax.scatter(xs, ns, c=runs["loss"], s=9, cmap="magma", norm=LogNorm(), zorder=3)
     bar = fig.colorbar(points, ax=ax, label=_("loss of the run"))
     for axis_format in (bar.ax.yaxis.set_major_formatter, bar.ax.yaxis.set_minor_formatter):
