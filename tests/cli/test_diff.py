@@ -11,6 +11,7 @@ from git_support import Repo, isolated_git_env
 
 from conftest import REPO
 from llmplan.cli import main
+from llmplan.cli.common import width
 from llmplan.laws.published import UNROUNDED
 
 FILE = "config/scenarios/my-plan.yaml"
@@ -71,6 +72,28 @@ def test_the_terminal_table(repo: Repo, capsys: pytest.CaptureFixture[str]) -> N
     assert row.split() == ["budget.flops", "1e23", "FLOPs", "->", "4e23", "FLOPs"]
     size = next(line for line in lines if line.lstrip().startswith("Model size"))
     assert size.split()[-1] == f"+{(4**0.4565 - 1) * 100:.0f}%"  # 4^a, a = 0.4565
+
+
+def test_the_terminal_table_in_chinese(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--lang zh`` says the comparison in Chinese (it printed English): headings, labels,
+    numbers in 亿, the model to build in the words of the Chinese report, columns aligned for
+    characters two columns wide."""
+    code, out, _ = run(capsys, "my-plan@HEAD~1", "my-plan", "--lang", "zh")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith(f"A  {FILE}@HEAD~1（") and lines[0].endswith("：Plan at 1e23）")
+    assert lines[1] == f"B  {FILE}（当前版本）"
+    assert "输入：1 项变化" in lines
+    assert any(line.startswith("推荐方案：") and line.endswith(" 项变化") for line in lines)
+    size = next(line for line in lines if line.lstrip().startswith("模型规模"))
+    assert size.split()[1].endswith("亿") and size.split()[-1].endswith("%")
+    tokens = next(line for line in lines if line.lstrip().startswith("训练 token 数"))
+    assert width(size[: size.index("->")]) == width(tokens[: tokens.index("->")])
+    at = lines.index("  模型结构")  # the model to build, as the Chinese report words it
+    assert "解码器" in lines[at + 1] and "解码器" in lines[at + 2]
+    why = lines[lines.index("  依据") + 1]  # the basis, its clauses joined as Chinese joins them
+    assert why.startswith("    A: 计算最优") and "；" in why and "; " not in why
+    assert not any(word in out for word in ("changed", "Inputs", "Recommendation", "decoder"))
 
 
 def test_identical_versions_show_no_difference(

@@ -3,9 +3,9 @@ recommendation with its interval, reasons, alternatives and risks, and every law
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any, Final
 
+from llmplan.cli.common import pad, width
 from llmplan.core.intervals import INTERVAL_SHORT
 from llmplan.core.messages import N_
 from llmplan.laws.registry import LOSS_COMPARABILITY_NOTE
@@ -118,27 +118,16 @@ def _fmt_interval(values: list[float] | None, fmt: Any) -> str:
     return "" if values is None else f"[{fmt(values[0])}, {fmt(values[1])}]"
 
 
-def _width(text: str) -> int:
-    """Terminal columns of ``text``: a CJK character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, *, right: bool = False) -> str:
-    """``text`` padded to ``width`` terminal columns."""
-    fill = " " * max(0, width - _width(text))
-    return fill + text if right else text + fill
-
-
 def _table(allocations: list[dict[str, Any]], lang: Language) -> str:
     say = lang.gettext
     lines = [say(TEXT["every_law"])]
     header = (
-        f"{_pad(say(TEXT['law']), 32)} {_pad(say(TEXT['params']), 8, right=True)} "
-        f"{_pad(say(TEXT['tokens']), 8, right=True)} {'D/N':>7} {_pad(say('Loss'), 6, right=True)}"
-        f"  {_pad(say(TEXT['beyond']), 10, right=True)}  {say(TEXT['n_interval'])} "
+        f"{pad(say(TEXT['law']), 32)} {pad(say(TEXT['params']), 8, right=True)} "
+        f"{pad(say(TEXT['tokens']), 8, right=True)} {'D/N':>7} {pad(say('Loss'), 6, right=True)}"
+        f"  {pad(say(TEXT['beyond']), 10, right=True)}  {say(TEXT['n_interval'])} "
         f"({INTERVAL_SHORT})"
     )
-    lines += [header, "-" * _width(header)]
+    lines += [header, "-" * width(header)]
     for a in allocations:
         loss = f"{a['loss']:6.3f}" if a["loss"] is not None else "     -"
         interval = ""
@@ -147,8 +136,8 @@ def _table(allocations: list[dict[str, Any]], lang: Language) -> str:
         factor = a["extrapolation_factor"]
         beyond = "-" if factor <= 1 else f"{factor:.3g}x" + (" !" if not a["in_range"] else "")
         lines.append(
-            f"{a['law']:32} {_pad(lang.si(a['params']), 8, right=True)} "
-            f"{_pad(lang.si(a['tokens']), 8, right=True)} "
+            f"{a['law']:32} {pad(lang.si(a['params']), 8, right=True)} "
+            f"{pad(lang.si(a['tokens']), 8, right=True)} "
             f"{a['tokens_per_param']:7.3g} {loss}  {beyond:>10}  {interval}"
         )
     warnings = [w for a in allocations for w in lang.text(a, "warnings")]

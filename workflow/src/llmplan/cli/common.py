@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -43,3 +44,14 @@ def text_language(args: argparse.Namespace) -> Language:
     from llmplan.report.i18n import language
 
     return language(getattr(args, "lang", "en") or "en")
+
+
+def width(text: str) -> int:
+    """Terminal columns of ``text``: a CJK character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, columns: int, *, right: bool = False) -> str:
+    """``text`` padded to ``columns`` terminal columns (left-aligned, or right with ``right``)."""
+    fill = " " * max(0, columns - width(text))
+    return fill + text if right else text + fill

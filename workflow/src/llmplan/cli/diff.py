@@ -18,13 +18,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from llmplan.cli.check import DEFAULT_SCENARIOS, scenario_file
-from llmplan.cli.common import DEFAULT_CATALOG, load_fits
+from llmplan.cli.common import DEFAULT_CATALOG, load_fits, pad, width
 from llmplan.core.errors import InputError, Where
+from llmplan.core.msgid import N_
 from llmplan.inputs.catalog import Catalog, load_catalog
 from llmplan.inputs.scenario import parse_scenario
 from llmplan.inputs.settings import Settings, known_law_ids
@@ -37,7 +39,7 @@ from llmplan.plan.build import build_plan
 from llmplan.plan.check import load_settings
 from llmplan.plan.compare import compare
 from llmplan.report.changes import ChangeRow, change_rows
-from llmplan.report.i18n import LANGUAGES
+from llmplan.report.i18n import LANGUAGES, Language, language
 
 TEMPLATE = "diff.html.j2"
 #: Values longer than this are printed below their field rather than in the table's columns.
@@ -60,7 +62,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="print {a, b, inputs, recommendation}")
     p.add_argument("--html", metavar="OUT.html", help="also write the comparison as HTML")
     p.add_argument("--pdf", metavar="OUT.pdf", help="also write the comparison as PDF")
-    p.add_argument("--lang", default="en", choices=sorted(LANGUAGES), help="report language")
+    p.add_argument(
+        "--lang", default="en", choices=sorted(LANGUAGES), help="language of the text and reports"
+    )
     p.add_argument("--config", default=None, help="settings file (default config/config.yaml)")
     p.add_argument("--catalog", default=DEFAULT_CATALOG, help="catalog directory")
     p.add_argument("--scenario-dir", default=DEFAULT_SCENARIOS, help="scenario directory")
@@ -89,17 +93,41 @@ class Version:
         return str(self.path) if self.revision is None else f"{self.path}@{self.revision}"
 
     def describe(self) -> dict[str, Any]:
-        label = f"{self.path} (as it is now)"
-        if self.commit is not None:
-            c = self.commit
-            subject = c.subject if len(c.subject) <= 60 else c.subject[:59].rstrip() + "…"
-            label = f"{self.shown} ({c.short}, {c.date}: {subject})"
-        return {
+        out = {
             "file": str(self.path),
             "revision": self.revision,
             "commit": None if self.commit is None else self.commit.to_dict(),
-            "label": label,
         }
+        return {**out, "label": label(out, language("en"))}
+
+
+#: The terminal's words (``--lang`` picks their translation).
+TEXT: Final = {
+    "now": N_("{file} (as it is now)"),
+    "at": N_("{file}@{revision} ({commit}, {date}: {subject})"),
+    "inputs": N_("Inputs"),
+    "recommendation": N_("Recommendation"),
+    "unchanged": N_("{title}: unchanged"),
+    "changed": N_("{title}: {n} changed"),
+    "same": N_("No difference: the inputs and the recommendation are the same."),
+}
+
+
+def label(side: Mapping[str, Any], lang: Language) -> str:
+    """One side of a comparison as its heading names it: the file as it is now, or at a
+    revision with its commit."""
+    commit = side["commit"]
+    if commit is None:
+        return lang.gettext(TEXT["now"]).format(file=side["file"])
+    subject = commit["subject"]
+    subject = subject if len(subject) <= 60 else subject[:59].rstrip() + "…"
+    return lang.gettext(TEXT["at"]).format(
+        file=side["file"],
+        revision=side["revision"],
+        commit=commit["short"],
+        date=commit["date"],
+        subject=subject,
+    )
 
 
 def split_spec(spec: str, scenario_dir: Path | str = DEFAULT_SCENARIOS) -> tuple[Path, str | None]:
@@ -182,16 +210,17 @@ def diff_document(args: argparse.Namespace) -> dict[str, Any]:
     return {"a": first.describe(), "b": second.describe(), **comparison.to_dict()}
 
 
-def _table(title: str, rows: list[ChangeRow], *, with_change: bool) -> list[str]:
+def _table(title: str, rows: list[ChangeRow], lang: Language, *, with_change: bool) -> list[str]:
+    say = lang.gettext
     if not rows:
-        return [f"{title}: unchanged"]
-    lines = [f"{title}: {len(rows)} changed"]
-    short = [r for r in rows if max(len(r.a), len(r.b)) <= COLUMN_WIDTH]
-    width = max((len(r.label) for r in rows), default=0)
-    col = max((max(len(r.a), len(r.b)) for r in short), default=1)
+        return [say(TEXT["unchanged"]).format(title=title)]
+    lines = [say(TEXT["changed"]).format(title=title, n=len(rows))]
+    short = [r for r in rows if max(width(r.a), width(r.b)) <= COLUMN_WIDTH]
+    label_width = max((width(r.label) for r in rows), default=0)
+    col = max((max(width(r.a), width(r.b)) for r in short), default=1)
     for r in rows:
         if r in short:
-            line = f"  {r.label:<{width}}  {r.a:<{col}}  ->  {r.b:<{col}}"
+            line = f"  {pad(r.label, label_width)}  {pad(r.a, col)}  ->  {pad(r.b, col)}"
             if with_change and r.change:
                 line += f"  {r.change}"
             lines.append(line.rstrip())
@@ -200,15 +229,19 @@ def _table(title: str, rows: list[ChangeRow], *, with_change: bool) -> list[str]
     return lines
 
 
-def render_text(doc: dict[str, Any]) -> str:
-    """The comparison as the terminal shows it."""
-    lines = [f"A  {doc['a']['label']}", f"B  {doc['b']['label']}", ""]
+def render_text(doc: dict[str, Any], lang: Language | None = None) -> str:
+    """The comparison as the terminal shows it, in ``lang`` (default English)."""
+    lang = lang or language("en")
+    say = lang.gettext
+    lines = [f"A  {label(doc['a'], lang)}", f"B  {label(doc['b'], lang)}", ""]
     if not doc["inputs"] and not doc["recommendation"]:
-        lines.append("No difference: the inputs and the recommendation are the same.")
+        lines.append(say(TEXT["same"]))
         return "\n".join(lines)
-    lines += _table("Inputs", change_rows(doc["inputs"]), with_change=False)
+    inputs = change_rows(doc["inputs"], lang)
+    lines += _table(say(TEXT["inputs"]), inputs, lang, with_change=False)
     lines.append("")
-    lines += _table("Recommendation", change_rows(doc["recommendation"]), with_change=True)
+    recommendation = change_rows(doc["recommendation"], lang)
+    lines += _table(say(TEXT["recommendation"]), recommendation, lang, with_change=True)
     return "\n".join(lines)
 
 
@@ -218,7 +251,6 @@ def write_report(
     """The comparison as a small HTML and/or PDF report (``diff.html.j2``)."""
     from llmplan.io.provenance import build_epoch
     from llmplan.report.changes import diff_context
-    from llmplan.report.i18n import language
     from llmplan.report.render import html_to_pdf, render_html
 
     chosen = language(lang)
@@ -238,5 +270,5 @@ def run_diff(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(dumps(doc))
     else:
-        print(render_text(doc))
+        print(render_text(doc, language(args.lang)))
     return 0

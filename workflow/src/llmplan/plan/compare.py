@@ -63,15 +63,20 @@ class FieldChange:
     b: Any
     change: float | None = None
     change_kind: ChangeKind | None = None
+    #: A text field's messages in A and B (``obj["messages"][key]``), so each language can say it
+    messages: tuple[Any, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "field": self.field,
             "a": self.a,
             "b": self.b,
             "change": self.change,
             "change_kind": self.change_kind,
         }
+        if self.messages is not None:
+            out["messages"] = {"a": self.messages[0], "b": self.messages[1]}
+        return out
 
 
 @dataclass(frozen=True)
@@ -188,8 +193,27 @@ def diff_recommendations(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[Fie
     for path, kind in RECOMMENDATION_FIELDS:
         old, new = value_at(a, path), value_at(b, path)
         if _differs(old, new):
-            changes.append(FieldChange(path, old, new, _change(old, new, kind), kind))
+            said = (_message_at(a, path), _message_at(b, path))
+            changes.append(
+                FieldChange(
+                    path,
+                    old,
+                    new,
+                    _change(old, new, kind),
+                    kind,
+                    messages=said if any(m is not None for m in said) else None,
+                )
+            )
     return changes
+
+
+def _message_at(plan: Mapping[str, Any], path: str) -> Any:
+    """The message kept beside the text at ``path`` (``<parent>.messages.<key>``), or None."""
+    parent, _, key = path.rpartition(".")
+    holder = value_at(plan, parent) if parent else plan
+    if not isinstance(holder, Mapping):
+        return None
+    return (holder.get("messages") or {}).get(key)
 
 
 def compare(

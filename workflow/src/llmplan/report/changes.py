@@ -88,7 +88,7 @@ def format_value(path: str, value: Any, lang: Language | None = None) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if unit == "messages" and isinstance(value, list):
-        return "; ".join(lang.message(item) for item in value)
+        return str(lang.formats["semicolons"]([lang.message(item) for item in value]))
     if isinstance(value, list):
         return ", ".join(format_value(path, v, lang) for v in value)
     if isinstance(value, Mapping):
@@ -155,12 +155,19 @@ def change_rows(
     for c in changes:
         path = c["field"]
         label = RECOMMENDATION_LABELS.get(path)
+        said = c.get("messages") or {}
+        a, b = (
+            _shortened(lang.message(said[side]), MAX_TEXT)
+            if said.get(side)
+            else format_value(path, c[side], lang)
+            for side in ("a", "b")
+        )
         rows.append(
             ChangeRow(
                 field=path,
                 label=lang.gettext(label) if label else path,
-                a=format_value(path, c["a"], lang),
-                b=format_value(path, c["b"], lang),
+                a=a,
+                b=b,
                 change=format_change(c),
             )
         )
