@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llmplan.core.messages import MESSAGES, message, render
+from llmplan.core.messages import ENGLISH, MESSAGES, _Formatter, message, render
 from llmplan.core.messages_arch import ARCH_MESSAGES
 from llmplan.core.messages_run import RUN_MESSAGES
 from llmplan.report.i18n import language
@@ -70,3 +70,6 @@ def test_no_space_falls_between_two_ideographs_around_an_argument():
     # English and attribute, index, conversion and nested specs read as Python reads them
     args = {"a": {"k": [1, 2]}, "s": "x y", "w": 6}
     assert render("{a[k][1]} {s!r:>{w}} and {s}", args) == "2  'x y' and x y"
+    formatter = _Formatter(ENGLISH, str)  # positional fields, numbered as Python numbers them
+    assert formatter.format("{} and {}", "x", "y") == "x and y"
+    assert formatter.format("{{literal}} {}", "x") == "{literal} x"

@@ -12,15 +12,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from exact_support import exact_params
+from shipped_plans import plan_json
 
 from conftest import REPO
 from llmplan.cli import main
 from llmplan.core.errors import Where
 from llmplan.inputs.budget import resolve_budget
 from llmplan.inputs.constraints import Constraints
+from llmplan.inputs.model import parse_model
 from llmplan.inputs.settings import defaults
 from llmplan.laws.data_constrained import data_constrained_loss
 from llmplan.laws.registry import get_law
+from llmplan.plan.architecture import family_per_token
 from llmplan.plan.decide import decide
 from llmplan.steps.catalog import write_catalog
 from llmplan.steps.index import write_index
@@ -245,3 +249,54 @@ def test_isoflop_markers_sit_at_their_curves_minima(project: Path) -> None:
                 name,
                 curve["law"],
             )
+
+
+def _allocate_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    assert main(["allocate", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_cap_binds_only_above_the_optimum_on_the_plans_own_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The plan's line is C = F(N) D, whose optimum lies below the law's 6ND one: a cap between
+    the two does not bind (it was reported binding, with 'capped at max_params' in the basis)."""
+    free = exact_params("epoch-2024", 5.76e23)
+    n_6nd = float(get_law("epoch-2024").optimal(5.76e23)[0])
+    assert free < n_6nd
+    args = ("--flops", "5.76e23", "--law", "epoch-2024")
+    loose = _allocate_json(capsys, *args, "--max-params", f"{(free + n_6nd) / 2:.6e}")
+    assert loose["binding"] == [] and not loose["capped"]
+    assert loose["params"] == pytest.approx(free, rel=1e-6)
+    assert loose["unconstrained"]["params"] == pytest.approx(free, rel=1e-6)
+    tight = _allocate_json(capsys, *args, "--max-params", f"{0.9 * free:.6e}")
+    assert tight["binding"] == ["max_params"] and tight["params"] == pytest.approx(0.9 * free)
+    # what the cap costs is the cap alone: both losses on the same line
+    assert tight["loss"] > tight["unconstrained"]["loss"] == pytest.approx(loose["loss"])
+
+
+def test_the_inference_aware_alternative_is_priced_in_exact_flops(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Sardana et al.'s plan past the budget, in the same arithmetic as the recommendation: its
+    compute is F(N) D of the model it would build, not 6 N D."""
+    doc = _allocate_json(capsys, "--flops", "1e23", "--inference-tokens", "20T")
+    (alt,) = doc["alternatives"]
+    spec = parse_model(None, Where("test"))
+    per_token = float(family_per_token(spec)(np.array([alt["params"]]))[0])
+    assert per_token > 6 * alt["params"]
+    assert alt["train_flops"] == pytest.approx(per_token * alt["tokens"], rel=1e-12)
+    assert alt["extra_fraction"] == pytest.approx(alt["train_flops"] / 1e23 - 1, rel=1e-12)
+
+
+def test_a_shortened_plan_names_the_catalog_model_of_its_own_loss() -> None:
+    """The MoE's rounded shape costs more per token than its family's smooth one, so its tokens
+    are shortened; the catalog model of comparable loss is found for the loss it ends with."""
+    plan = json.loads(plan_json("moe-mixtral-style"))
+    rec = plan["recommendation"]
+    assert rec["tokens"] * plan["architecture"]["flops_per_token"] == pytest.approx(
+        plan["budget"]["flops"], rel=1e-12
+    )
+    assert rec["comparable"]["difference"] == pytest.approx(
+        rec["loss"] - rec["comparable"]["loss"], abs=1e-12
+    )

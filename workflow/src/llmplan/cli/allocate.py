@@ -171,7 +171,7 @@ def _run_allocate(args: argparse.Namespace) -> int:
     rec = result["recommendation"]
     # the model to build: its exact FLOPs bound the tokens, its every parameter the memory
     model = plan_architecture(spec, budget, catalog, laws=laws, params=rec["params"])
-    settle(result, model, budget, primary)
+    settle(result, model, budget, primary, catalog)
     if args.json:
         doc = {
             **rec,

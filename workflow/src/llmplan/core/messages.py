@@ -215,11 +215,13 @@ class _Formatter(string.Formatter):
     def vformat(self, format_string: str, args: Any, kwargs: Any) -> str:
         """Python's formatting (fields with attributes, conversions and specs), joining each
         piece to the text before it with :func:`_joined`."""
-        out = ""
+        out, auto = "", 0
         for literal, field, spec, conversion in self.parse(format_string):
             out = _joined(out, literal)
             if field is None:
                 continue
+            if field == "" or field[0] in ".[":  # "{}", "{.attr}": the next positional argument
+                field, auto = f"{auto}{field}", auto + 1
             value, _ = self.get_field(field, args, kwargs)
             value = self.convert_field(value, conversion)
             spec = super().vformat(spec, args, kwargs) if spec and "{" in spec else spec or ""

@@ -108,18 +108,25 @@ def plan_budget(
         else None
     )
     rec["memory"] = memory
-    rec["comparable"] = (
-        comparable_model(primary, rec["loss"], catalog)
-        if catalog is not None and rec["loss_law"] == primary.id
-        else None
-    )
+    rec["comparable"] = _comparable(rec, primary, catalog)
     spread = laws_range(allocations)
     rec["risks"] = risks(rec, allocations, spread, budget, memory)
     return {"recommendation": rec, "allocations": allocations, "laws_range": spread}
 
 
+def _comparable(rec: Mapping[str, Any], law: Law, catalog: Catalog | None) -> Any:
+    """The catalog model whose loss under ``law`` is nearest the recommendation's, if any."""
+    if catalog is None or rec["loss_law"] != law.id:
+        return None
+    return comparable_model(law, rec["loss"], catalog)
+
+
 def settle(
-    decided: dict[str, Any], architecture: Mapping[str, Any], budget: Budget, law: Law
+    decided: dict[str, Any],
+    architecture: Mapping[str, Any],
+    budget: Budget,
+    law: Law,
+    catalog: Catalog | None = None,
 ) -> None:
     """The recommendation of ``decided`` (:func:`plan_budget`) for the model ``architecture``
     builds: its tokens within the budget in that model's exact FLOPs per token
@@ -127,7 +134,8 @@ def settle(
     parameter of it (an MoE's inactive experts too), the count its architecture and training-run
     sections use, not the law's N (an MoE's active parameters); the risks follow."""
     rec = decided["recommendation"]
-    shorten_for_model(rec, law, architecture["flops_per_token"])
+    if shorten_for_model(rec, law, architecture["flops_per_token"]):
+        rec["comparable"] = _comparable(rec, law, catalog)
     if budget.hardware is not None:
         rec["memory"] = memory_plan(architecture["counts"]["total"], budget.hardware, budget.count)
     rec["risks"] = risks(rec, decided["allocations"], decided["laws_range"], budget, rec["memory"])
@@ -202,7 +210,7 @@ def build_plan(
     architecture = plan_architecture(
         model_spec(scenario), budget, catalog, laws=laws, params=decided["recommendation"]["params"]
     )
-    settle(decided, architecture, budget, primary)
+    settle(decided, architecture, budget, primary, catalog)
     constraints = {
         key: value for key, value in vars(scenario.constraints).items() if value is not None
     }

@@ -2,10 +2,13 @@
 
 The rules, in order (each one is tested):
 
-1. **A hard budget is hard.** The plan trains on the budget's IsoFLOP line, C = 6 N D with C the
-   budget's compute, so its FLOPs, accelerator-hours, days and dollars are the budget's, never
-   more. Only a scenario that says ``budget: {soft: true}`` may train past it (rule 5).
-2. **max_params** caps N.
+1. **A hard budget is hard.** The plan trains on the budget's IsoFLOP line, C = F(N) D with C the
+   budget's compute and F(N) the exact training FLOPs per token of the model it builds (attention
+   included; ``per_token``, :func:`llmplan.plan.architecture.family_per_token`; C = 6 N D, the
+   laws' own convention, only where no model is given), so its FLOPs, accelerator-hours, days and
+   dollars are the budget's, never more. Only a scenario that says ``budget: {soft: true}`` may
+   train past it (rule 5).
+2. **max_params** caps N; it binds when the law's optimum on that line lies above it.
 3. **unique_tokens** U: repeated data is worth less than fresh data. The loss of a plan is the
    primary law's L evaluated at the effective data D' and effective parameters N' of Muennighoff
    et al. 2023 (arXiv:2305.16264, eq. 5), with their decay constants R_D*, R_N*
@@ -142,8 +145,9 @@ def decide(
     ``pf_days``, ``gpu_hours``, ``days``, ``usd``, ``loss`` (under ``loss_law``) and its
     ``loss_interval``, the law's ``params_interval``/``tokens_interval`` of N_opt and D_opt at the
     budget, ``epochs``, ``binding`` (the constraints that shaped it), ``basis`` (why, in words),
-    ``unconstrained`` (the law's own optimum), ``lifetime`` (with inference demand),
-    ``alternatives`` (Sardana's plan past the budget), ``extrapolation`` and ``within_budget``.
+    ``unconstrained`` (the law's own optimum on the plan's line, before constraints),
+    ``lifetime`` (with inference demand), ``alternatives`` (Sardana's plan past the budget),
+    ``extrapolation`` and ``within_budget``.
     """
     flops = budget.flops
     n_law = float(law.optimal(flops)[0])
@@ -166,14 +170,20 @@ def decide(
     used_model = False  # whether a constraint was weighed with Muennighoff's fit
 
     # rules 2 and 3: the best plan on the IsoFLOP line within max_params and the unique data
-    x_best = math.log(min(n_law, cap)) if cap is not None else math.log(n_law)
-    if per_token is not None and own:  # the law's optimum along the exact line
+    # the law's own optimum on the plan's line, before any constraint: with exact FLOPs a law
+    # with its own loss is minimised along C = F(N) D; any other keeps its N
+    n_free = n_law
+    if per_token is not None and own:
+        free = _isoflop_loss(model, flops, None, per_token)
+        n_free = math.exp(_best_on_line(free, low, math.log(n_law * _SEARCH_ABOVE)))
+    x_best = math.log(min(n_free, cap)) if cap is not None else math.log(n_free)
+    if per_token is not None and own:  # the law's optimum along the exact line, within the cap
         x_best = _best_on_line(loss, low, high)
     if per_token is not None:
         n_here = math.exp(x_best)
         ratio = float(np.asarray(per_token(np.array([n_here])))[0]) / (6.0 * n_here)
         basis.append(message("basis.exact_flops", ratio=ratio))
-    if cap is not None and n_law > cap:
+    if cap is not None and n_free > cap:
         binding.append("max_params")
         basis.append(message("basis.capped", cap=cap))
     if unique is not None:
@@ -191,6 +201,11 @@ def decide(
     x_rec = x_best
     lifetime = None
     sardana = inference_optimum(flops, model, demand) if demand else None
+    if sardana is not None and per_token is not None:
+        # Sardana's plan in the same arithmetic: its N on its D, at F(N) FLOPs per token
+        n_s = sardana["params"]
+        exact_flops = float(np.asarray(per_token(np.array([n_s])))[0]) * sardana["train_tokens"]
+        sardana = {**sardana, "train_flops": exact_flops}
     if demand and sardana is not None:
         used_model = used_model or not own
         loss_best = float(loss(np.array([x_best]))[0])
@@ -286,9 +301,9 @@ def decide(
         "unique_tokens": unique,
         "capped": "max_params" in binding,
         "unconstrained": {
-            "params": n_law,
-            "tokens": float(tokens_for_flops(flops, n_law)),
-            "loss": float(law.loss(n_law, tokens_for_flops(flops, n_law)))
+            "params": n_free,
+            "tokens": float(_tokens(flops, n_free, per_token)),
+            "loss": float(law.loss(n_free, _tokens(flops, n_free, per_token)))
             if law.has_loss
             else None,
         },
@@ -304,7 +319,7 @@ def decide(
     }
 
 
-def shorten_for_model(rec: dict[str, Any], law: Law, flops_per_token: float) -> None:
+def shorten_for_model(rec: dict[str, Any], law: Law, flops_per_token: float) -> bool:
     """Train the built model on no more tokens than the plan's FLOPs buy it.
 
     :func:`decide` prices N on its family's smooth F(N); the model the architecture section
@@ -313,10 +328,11 @@ def shorten_for_model(rec: dict[str, Any], law: Law, flops_per_token: float) -> 
     figure that follows from D (tokens per parameter, epochs, loss) with it, so the recommendation
     stays within the budget in the arithmetic of the model it trains. A plan whose recommendation
     trains past the budget on purpose (a soft budget's inference-aware plan) is left as it is.
+    Returns whether it shortened the plan.
     """
     tokens = rec["train_flops"] / flops_per_token
     if not rec["within_budget"] or tokens >= rec["tokens"]:
-        return
+        return False
     params, unique = rec["params"], rec["unique_tokens"]
     if rec["loss"] is not None:  # the loss as decide() computed it
         model = loss_model(law)
@@ -331,3 +347,4 @@ def shorten_for_model(rec: dict[str, Any], law: Law, flops_per_token: float) -> 
     rec["tokens"] = tokens
     rec["tokens_per_param"] = tokens / params
     rec["epochs"] = tokens / unique if unique else None
+    return True

@@ -3,7 +3,7 @@
 Every rule of :mod:`llmplan.plan.decide` is repeated over arrays, one element per problem (a
 budget's compute C with its ``max_params`` cap, ``unique_tokens`` U and ``inference_tokens``
 demand; NaN where a constraint is absent): the hard budget on the IsoFLOP line C = 6 N D (or
-C = F(N) D with a stated model's exact FLOPs per token), the cap on N, repeated data through
+C = F(N) D with the model's exact FLOPs per token), the cap on N, repeated data through
 Muennighoff et al. 2023 (arXiv:2305.16264, eq. 5), inference demand through Sardana et al. 2023
 (arXiv:2401.00448, s2) within the law's own 10-90% loss interval (or the configured tolerance), and
 a soft budget's switch to Sardana's plan. The searches are those of :mod:`.optimise`, which repeat
@@ -161,11 +161,19 @@ def decide_many(
     high = _log(n_law * _SEARCH_ABOVE)
     high = np.where(has_cap, np.minimum(high, _log(cap)), high)
     low = np.minimum(_log(n_law / _SEARCH_BELOW), high)
-    x_best = np.where(has_cap, _log(np.minimum(n_law, cap)), _log(n_law))
     loss = isoflop_objective(model, flops, unique_tokens, per_token)
+    # the law's own optimum on the plan's line (decide's n_free): the cap binds above it
+    n_free = n_law.copy()
+    capped_rows = np.flatnonzero(has_cap)
+    if per_token is not None and own and capped_rows.size:  # only a cap needs it
+        free = _restricted(isoflop_objective(model, flops, None, per_token), capped_rows)
+        n_free[capped_rows] = _exp(
+            _best_on_line(free, low[capped_rows], _log(n_law[capped_rows] * _SEARCH_ABOVE))
+        )
+    x_best = np.where(has_cap, _log(np.minimum(n_free, cap)), _log(n_free))
     if per_token is not None and own:
         x_best = _best_on_line(loss, low, high)
-    capped = has_cap & (n_law > cap)
+    capped = has_cap & (n_free > cap)
     data_binding = np.zeros(k, dtype=bool)
     used_model = np.zeros(k, dtype=bool)
     if unique_tokens is not None:
@@ -186,6 +194,9 @@ def decide_many(
     i = np.flatnonzero(has_demand)
     if i.size:
         sardana = inference_many(flops[i], model, inference_tokens[i])
+        if per_token is not None:  # Sardana's plan at its model's exact FLOPs per token
+            per = np.asarray(per_token(np.atleast_1d(sardana["params"])), dtype=float)
+            sardana = {**sardana, "train_flops": per * sardana["train_tokens"]}
         used_model[i] |= not own
         xb = x_best[i]
         # the loss the smaller model may reach depends on the line, not on the demand: once per
