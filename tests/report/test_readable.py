@@ -153,3 +153,20 @@ def test_a_chinese_catalog_gives_the_numbers_of_a_flagged_compute_figure(built: 
         f"<strong>LaMDA 137B</strong>（+157%）：公开算力 3.55{sci} FLOPs 是估算值 6 × N × D = "
         f"1.38{sci} FLOPs 的 2.57 倍" in html
     )
+    assert "（二手来源）" in html and "(二手来源)" not in html  # full-width parentheses
+
+
+@pytest.mark.parametrize("code", ["en", "zh"])
+def test_a_risk_is_headed_as_each_language_heads_it(built: dict, code: str) -> None:
+    """ "Extrapolation. The budget ..." in English; "外推：预算是 ..." in Chinese (it read
+    "外推. 预算是", an English full stop and space in a Chinese sentence)."""
+    lang = language(code)
+    charts = {"isoflop": "", "frontier": "", "compute": "", "params_tokens": ""}
+    plan = built["plans"]["gopher-chinchilla"]  # 44x beyond Hoffmann's largest run
+    context = plan_context(plan, Settings.from_config(CONFIG), lang)
+    html = render_html("plan.html.j2", {**context, "charts": charts}, lang=lang)
+    head = {
+        "en": "<strong>Extrapolation.</strong> The budget is",
+        "zh": "<strong>外推：</strong>预算是",
+    }
+    assert head[code] in html
