@@ -25,7 +25,7 @@ from llmplan.inputs.settings import defaults
 from llmplan.laws.data_constrained import data_constrained_loss
 from llmplan.laws.registry import get_law
 from llmplan.plan.architecture import family_per_token
-from llmplan.plan.decide import decide
+from llmplan.plan.decide import decide, shorten_for_model
 from llmplan.steps.catalog import write_catalog
 from llmplan.steps.index import write_index
 from llmplan.steps.plan import write_plan
@@ -300,3 +300,17 @@ def test_a_shortened_plan_names_the_catalog_model_of_its_own_loss() -> None:
     assert rec["comparable"]["difference"] == pytest.approx(
         rec["loss"] - rec["comparable"]["loss"], abs=1e-12
     )
+
+
+def test_a_plan_shortened_within_its_unique_data_no_longer_says_the_data_binds() -> None:
+    """Shortening the tokens to the built model's FLOPs can take a plan that just repeated its
+    data back within it: then nothing repeats, and neither binding nor the basis says it does."""
+    law = get_law("epoch-2024")
+    budget = resolve_budget({"flops": 1e22}, {}, Where("x"), assumptions=SETTINGS.assumptions)
+    free = decide(budget, law, Constraints(), inference_loss_tolerance=0.01)
+    unique = free["tokens"] * 0.99  # the data binds, by a hair
+    rec = decide(budget, law, Constraints(unique_tokens=unique), inference_loss_tolerance=0.01)
+    assert rec["binding"] == ["unique_tokens"] and rec["epochs"] > 1
+    assert shorten_for_model(rec, law, 1e22 / (0.98 * unique))  # a shape 2% dearer per token
+    assert rec["epochs"] == pytest.approx(0.98) and rec["binding"] == []
+    assert not any(m["code"].startswith("basis.repeating") for m in rec["basis"])

@@ -347,4 +347,8 @@ def shorten_for_model(rec: dict[str, Any], law: Law, flops_per_token: float) -> 
     rec["tokens"] = tokens
     rec["tokens_per_param"] = tokens / params
     rec["epochs"] = tokens / unique if unique else None
+    if unique and tokens <= unique and "unique_tokens" in rec["binding"]:
+        # shortened within the unique data: nothing repeats, so the data no longer binds
+        rec["binding"] = [b for b in rec["binding"] if b != "unique_tokens"]
+        rec["basis"] = [m for m in rec["basis"] if not m["code"].startswith("basis.repeating")]
     return True
