@@ -177,8 +177,8 @@ def decide(
         free = _isoflop_loss(model, flops, None, per_token)
         n_free = math.exp(_best_on_line(free, low, math.log(n_law * _SEARCH_ABOVE)))
     x_best = math.log(min(n_free, cap)) if cap is not None else math.log(n_free)
-    if per_token is not None and own:  # the law's optimum along the exact line, within the cap
-        x_best = _best_on_line(loss, low, high)
+    if per_token is not None and own and (cap is not None or unique is not None):
+        x_best = _best_on_line(loss, low, high)  # the optimum on the exact line, within the cap
     if per_token is not None:
         n_here = math.exp(x_best)
         ratio = float(np.asarray(per_token(np.array([n_here])))[0]) / (6.0 * n_here)
@@ -240,19 +240,15 @@ def decide(
         }
 
     # exact values where no search moved the point (exp(log(x)) is not always x)
-    exact = {math.log(n_law): n_law, **({math.log(cap): cap} if cap is not None else {})}
+    exact = {
+        math.log(n_law): n_law,
+        math.log(n_free): n_free,
+        **({math.log(cap): cap} if cap is not None else {}),
+    }
     params = exact.get(x_rec, math.exp(x_rec))
     tokens = float(_tokens(flops, params, per_token))
     train_flops = flops
-    loss_value: float | None = None
-    if own or used_model:
-        loss_value = float(
-            model.loss(params, tokens)
-            if unique is None
-            else data_constrained_loss(params, tokens, unique, law=model)["loss"]
-        )
-    elif law.has_loss:
-        loss_value = float(law.loss(params, tokens))
+    loss_value = plan_loss(law, params, tokens, unique, fallback=used_model)
     alternatives = []
     if sardana is not None:
         extra = sardana["train_flops"] / flops - 1.0
@@ -319,6 +315,21 @@ def decide(
     }
 
 
+def plan_loss(
+    law: Law, params: float, tokens: float, unique: float | None, *, fallback: bool
+) -> float | None:
+    """The loss of a plan of ``params`` on ``tokens`` as :func:`decide` predicts it: under the
+    law's own loss, or Muennighoff et al.'s fit where the law cannot weigh a constraint
+    (``fallback``, or a law whose allocation is not its loss's minimum), repeated data through
+    their eq. 5 when ``unique`` is given; None for a law without a loss."""
+    model = loss_model(law)
+    if model is law or fallback:
+        if unique is None:
+            return float(model.loss(params, tokens))
+        return float(data_constrained_loss(params, tokens, unique, law=model)["loss"])
+    return float(law.loss(params, tokens)) if law.has_loss else None
+
+
 def shorten_for_model(rec: dict[str, Any], law: Law, flops_per_token: float) -> bool:
     """Train the built model on no more tokens than the plan's FLOPs buy it.
 
@@ -334,14 +345,8 @@ def shorten_for_model(rec: dict[str, Any], law: Law, flops_per_token: float) -> 
     if not rec["within_budget"] or tokens >= rec["tokens"]:
         return False
     params, unique = rec["params"], rec["unique_tokens"]
-    if rec["loss"] is not None:  # the loss as decide() computed it
-        model = loss_model(law)
-        if model is not law and rec["loss_law"] == law.id:
-            rec["loss"] = float(law.loss(params, tokens))
-        elif unique is None:
-            rec["loss"] = float(model.loss(params, tokens))
-        else:
-            rec["loss"] = float(data_constrained_loss(params, tokens, unique, law=model)["loss"])
+    if rec["loss"] is not None:
+        rec["loss"] = plan_loss(law, params, tokens, unique, fallback=rec["loss_law"] != law.id)
     if rec["loss_interval"] is not None:
         rec["loss_interval"] = law.loss_interval(params, tokens)
     rec["tokens"] = tokens
