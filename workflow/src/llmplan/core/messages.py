@@ -153,6 +153,21 @@ MESSAGES: Final = {
         "The published laws used within their range disagree by {ratio:times} on the best size "
         "({low:si} to {high:si}): the choice of law matters as much as the budget."
     ),
+    "risk.calendar.title": N_("Calendar"),
+    "risk.calendar.band": N_(
+        "The budget's {budget:num} days assume {stated:pct} MFU without interruptions. At the MFU "
+        "this layout is calibrated to reach ({mfu:pct}, {mfu_low:pct} to {mfu_high:pct}) and with "
+        "the interruptions {count:count} accelerators expect, the run takes {days:num} days "
+        "({low:num} to {high:num}): its slow end passes the budget. Keep that slack in the "
+        "schedule."
+    ),
+    "risk.calendar.over": N_(
+        "The budget's {budget:num} days assume {stated:pct} MFU without interruptions, more than "
+        "this layout is calibrated to reach ({mfu:pct}, {mfu_low:pct} to {mfu_high:pct}). With "
+        "the interruptions {count:count} accelerators expect, the run takes {days:num} days "
+        "({low:num} to {high:num}), past the budget. Plan with mfu: auto or a lower mfu, or with "
+        "more time."
+    ),
     "risk.mfu.title": N_("Utilisation assumed"),
     "risk.mfu": N_(
         "Days and dollars assume {mfu:pct} MFU, not a measurement of your stack; see the "

@@ -127,18 +127,26 @@ def settle(
     budget: Budget,
     law: Law,
     catalog: Catalog | None = None,
-) -> None:
+) -> dict[str, Any]:
     """The recommendation of ``decided`` (:func:`plan_budget`) for the model ``architecture``
     builds: its tokens within the budget in that model's exact FLOPs per token
     (:func:`llmplan.plan.decide.shorten_for_model`), and its memory check sized for every
     parameter of it (an MoE's inactive experts too), the count its architecture and training-run
-    sections use, not the law's N (an MoE's active parameters); the risks follow."""
+    sections use, not the law's N (an MoE's active parameters). Returns the training run of that
+    model on the budget's accelerators; the risks follow from all of it (a calendar that passes
+    the budget's days among them)."""
     rec = decided["recommendation"]
     if shorten_for_model(rec, law, architecture["flops_per_token"]):
         rec["comparable"] = _comparable(rec, law, catalog)
     if budget.hardware is not None:
         rec["memory"] = memory_plan(architecture["counts"]["total"], budget.hardware, budget.count)
-    rec["risks"] = risks(rec, decided["allocations"], decided["laws_range"], budget, rec["memory"])
+    run = plan_training_run(
+        budget, rec["params"], rec["tokens"], shape=ModelShape.from_dict(architecture["shape"])
+    )
+    rec["risks"] = risks(
+        rec, decided["allocations"], decided["laws_range"], budget, rec["memory"], run
+    )
+    return run
 
 
 def curves(flops: float, laws: Sequence[Law]) -> dict[str, Any]:
@@ -210,7 +218,7 @@ def build_plan(
     architecture = plan_architecture(
         model_spec(scenario), budget, catalog, laws=laws, params=decided["recommendation"]["params"]
     )
-    settle(decided, architecture, budget, primary, catalog)
+    run = settle(decided, architecture, budget, primary, catalog)
     constraints = {
         key: value for key, value in vars(scenario.constraints).items() if value is not None
     }
@@ -252,11 +260,5 @@ def build_plan(
         "provenance": provenance,
     }
     plan["architecture"] = architecture
-    rec = plan["recommendation"]
-    plan["training_run"] = plan_training_run(
-        budget,
-        rec["params"],
-        rec["tokens"],
-        shape=ModelShape.from_dict(plan["architecture"]["shape"]),
-    )
+    plan["training_run"] = run
     return plan

@@ -4,7 +4,8 @@ Each risk is a message (:func:`llmplan.core.messages.risk`: kind, level, title, 
 English text), most serious first: the primary law used far
 beyond the compute it was fitted on (more than :data:`llmplan.laws.base.EXTRAPOLATION_FACTOR`x),
 repeated data (Muennighoff et al. 2023: up to about 4 epochs cost little), laws that disagree,
-training state that does not fit the accelerators, and assumed (not measured) utilisation.
+training state that does not fit the accelerators, a training run whose calendar passes the time
+or money the budget pays for, and assumed (not measured) utilisation.
 :func:`comparable_model` translates a predicted loss into the catalog model the same law predicts
 at the closest loss.
 """
@@ -12,7 +13,7 @@ at the closest loss.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from llmplan.core.messages import risk
@@ -24,6 +25,9 @@ from llmplan.laws.base import Law
 HARMLESS_EPOCHS: Final = 4.0
 #: Laws that differ by more than this factor in N "disagree".
 DISAGREEMENT_FACTOR: Final = 2.0
+#: A training run within this fraction of a budget's days (7 hours of 30 days) is on time: the
+#: calendar's own band (calibrated MFU, interruptions) is ten times as wide.
+CALENDAR_TOLERANCE: Final = 0.01
 
 
 def risks(
@@ -32,8 +36,10 @@ def risks(
     laws_range: dict[str, Any],
     budget: Budget,
     memory: dict[str, Any] | None,
+    run: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """The plan's risks, most serious first (messages of :mod:`.messages`)."""
+    """The plan's risks, most serious first (messages of :mod:`.messages`); ``run`` is the
+    recommendation's training run (:func:`llmplan.run.training.plan_training_run`)."""
     out: list[dict[str, Any]] = []
     ext = recommendation["extrapolation"]
     interval = recommendation.get("params_interval")
@@ -79,6 +85,8 @@ def risks(
                 count=memory["count"],
             )
         )
+    if (late := calendar_risk(run, budget)) is not None:
+        out.append(late)
     if laws_range.get("ratio") and laws_range["ratio"] > DISAGREEMENT_FACTOR:
         low, high = laws_range["params"]
         out.append(
@@ -87,6 +95,39 @@ def risks(
     if any(note["code"] == "budget.mfu_assumed" for note in budget.notes):
         out.append(risk("mfu", "low", "risk.mfu", mfu=budget.mfu))
     return out
+
+
+def calendar_risk(run: Mapping[str, Any] | None, budget: Budget) -> dict[str, Any] | None:
+    """A risk when the training run's calendar (its calibrated MFU and expected interruptions,
+    :func:`llmplan.run.calendar.calendar`) passes the days a hard budget of accelerator time or
+    money pays for (by more than :data:`CALENDAR_TOLERANCE`): high when its central estimate
+    does, medium when only its slow end does."""
+    if run is None or budget.soft or budget.fixed_compute or budget.days is None:
+        return None
+    calendar = run.get("calendar")
+    if not calendar:
+        return None
+    allowed = budget.days * (1 + CALENDAR_TOLERANCE)
+    if calendar["days_high"] <= allowed:
+        return None
+    over = calendar["days"] > allowed
+    # the run's MFU is of the bf16/fp16 peak; the budget's, of the peak at its precision
+    hw = budget.hardware
+    to_budget_peak = 1.0 if hw is None else hw.peak_flops / hw.peak_flops_at(budget.precision)
+    return risk(
+        "calendar",
+        "high" if over else "medium",
+        "risk.calendar.over" if over else "risk.calendar.band",
+        stated=budget.mfu,
+        mfu=run["mfu"] * to_budget_peak,
+        mfu_low=run["mfu_low"] * to_budget_peak,
+        mfu_high=run["mfu_high"] * to_budget_peak,
+        count=budget.count,
+        days=calendar["days"],
+        low=calendar["days_low"],
+        high=calendar["days_high"],
+        budget=budget.days,
+    )
 
 
 def laws_range(allocations: Sequence[dict[str, Any]]) -> dict[str, Any]:
