@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from llmplan.core.messages import MESSAGES, render
 from llmplan.io.provenance import TEMPLATE_DIR
+from llmplan.laws.registry import all_laws, law_from_fit
 from llmplan.report.i18n import LOCALE_DIR, format_chinese, language, locale_dir
 from llmplan.report.render import environment, page_counter
 
@@ -181,3 +182,21 @@ def test_a_report_reads_the_words_beside_its_templates(tmp_path: Path) -> None:
     assert ours == "损耗"
     assert language("zh", tmp_path / "locale").gettext("Loss") == "损耗"
     assert language("zh").gettext("Loss") == "损失"  # the package's own, untouched
+
+
+def test_law_citations_read_in_chinese_around_the_papers_own_references() -> None:
+    """Where a law's constants come from (``llmplan laws``, a plan's sources) is Chinese in a
+    Chinese report, the papers' authors, titles and arXiv numbers kept as published; English
+    keeps its text."""
+    zh, en = language("zh"), language("en")
+    fitted = law_from_fit("runs", {"E": 1.8, "A": 400.0, "B": 400.0, "alpha": 0.3, "beta": 0.3})
+    for law in [*all_laws(tokens_per_param=20), fitted]:
+        described = law.describe()
+        assert en.law_text(described, "citation") == law.citation, law.id
+        text = zh.law_text(described, "citation")
+        for value in described["messages"]["citation"]["args"].values():
+            assert value in text, (law.id, value)
+            text = text.replace(value, "")
+        text = re.sub(r"[A-Z][a-z]+ et al\. \d{4}|arXiv:\S+|llmplan|notebook|Epoch AI", "", text)
+        assert re.search(r"[\u4e00-\u9fff]", text), law.id
+        assert not re.search(r"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}", text), (law.id, text)

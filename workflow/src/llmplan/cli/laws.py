@@ -43,7 +43,7 @@ def run_laws(args: argparse.Namespace) -> int:
         described = law.describe()
         low, high = law.flops_range
         print(f"{law.id}: {lang.law_text(described, 'name')}")
-        print(f"    {law.citation}")
+        print(f"    {lang.law_text(described, 'citation')}")
         details = lang.gettext(DETAILS).format(
             counts=lang.gettext(YES if law.counts_embeddings else NO),
             range=lang.gettext(RANGE).format(low=f"{low:.2g}", high=f"{high:.2g}")

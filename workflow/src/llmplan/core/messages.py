@@ -57,6 +57,35 @@ MESSAGES: Final = {
     "law.fit.name": N_("Fitted to {dataset}"),
     "law.fit.synthetic_name": N_("Fitted to {dataset} (synthetic)"),
     "law.fit.loss_note": N_("loss in the units and on the data of {source}"),
+    # where each law's constants come from: {ref} is the paper, cited as published
+    "law.citation.approach1": N_(
+        "{ref}, s3.1; exponent a = 0.50 from Table 2; coefficient derived from the Table 3 "
+        "projections (least squares in log space)"
+    ),
+    "law.citation.approach2": N_(
+        "{ref}, s3.2; a = 0.49, b = 0.51 from Table 2; coefficient derived from the Table A3 "
+        "projections (least squares in log space)"
+    ),
+    "law.citation.approach3": N_(
+        "{ref}, s3.3 eq. 2 and 4; unrounded constants from the paper's LaTeX source as recorded "
+        "by Epoch AI ({notebook})"
+    ),
+    "law.citation.approach3_rounded": N_("{ref}, s3.3 eq. 2 and 4; constants App. D.2 eq. 10"),
+    "law.citation.epoch": N_(
+        "{ref}, refit table; standard errors from Epoch's notebook ({notebook} cells 25 and 54)"
+    ),
+    "law.citation.kaplan": N_(
+        "{ref}, eq. 6.1 and Table 6 (N_opt = 1.3e9 C_min^0.73, C_min in PF/s-days), with "
+        "C = 2 C_min (eq. 6.7) as Hoffmann et al. 2022 App. D.4 read it; loss eq. 1.5 with "
+        "Table 2 constants"
+    ),
+    "law.citation.tokens_per_param": N_(
+        "{ref}, Table 3 (about 20 tokens per parameter at the compute-optimal frontier); "
+        "C = 6 N D, Kaplan et al. 2020 arXiv:2001.08361 eq. 2.1"
+    ),
+    "law.citation.fit": N_(
+        "fitted by llmplan to {source} with the parametric form of {ref}, eq. 2 (approach 3)"
+    ),
     # an allocation's warnings (one per law; the law's id leads)
     "allocation.above": N_(
         "{law}: the budget {flops:.3g} FLOPs is {factor:times} above the range the law was fitted "

@@ -49,6 +49,16 @@ LOSS_COMPARABILITY_NOTE: Final = N_(
 )
 
 
+#: Epoch AI's analysis of the Chinchilla fits, where the unrounded constants are recorded.
+EPOCH_NOTEBOOK: Final = "epoch-research/analyzing-chinchilla, data_analysis.ipynb"
+
+
+def _cited(code: str, **args: Any) -> dict[str, Any]:
+    """A law's ``citation`` and its message (``messages["citation"]``, for translated reports)."""
+    cited = message(code, **args)
+    return {"citation": cited["text"], "messages": {"citation": cited}}
+
+
 @cache
 def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
     approach3 = dict(
@@ -60,10 +70,7 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
         PowerLaw(
             id="chinchilla-approach1",
             name=N_("Chinchilla approach 1 (training-curve envelope)"),
-            citation=(
-                f"{HOFFMANN}, s3.1; exponent a = 0.50 from Table 2; coefficient derived from the "
-                "Table 3 projections (least squares in log space)"
-            ),
+            **_cited("law.citation.approach1", ref=HOFFMANN),
             counts_embeddings=True,
             flops_range=HOFFMANN_RANGE,
             loss_note=N_("approach 1 fits only the frontier: predicts no loss"),
@@ -78,10 +85,7 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
         PowerLaw(
             id="chinchilla-approach2",
             name=N_("Chinchilla approach 2 (IsoFLOP profiles)"),
-            citation=(
-                f"{HOFFMANN}, s3.2; a = 0.49, b = 0.51 from Table 2; coefficient derived from "
-                "the Table A3 projections (least squares in log space)"
-            ),
+            **_cited("law.citation.approach2", ref=HOFFMANN),
             counts_embeddings=True,
             flops_range=HOFFMANN_RANGE,
             loss_note=N_("approach 2 fits only the frontier: predicts no loss"),
@@ -96,10 +100,7 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
         ParametricLaw(
             id="chinchilla-approach3",
             name=N_("Chinchilla approach 3"),
-            citation=(
-                f"{HOFFMANN}, s3.3 eq. 2 and 4; unrounded constants from the paper's LaTeX source "
-                "as recorded by Epoch AI (epoch-research/analyzing-chinchilla, data_analysis.ipynb)"
-            ),
+            **_cited("law.citation.approach3", ref=HOFFMANN, notebook=EPOCH_NOTEBOOK),
             notes=(
                 "reproduces the paper's Figure 4 (40B at Gopher's budget) and Table A3 within 8%",
             ),
@@ -114,7 +115,7 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
         ParametricLaw(
             id="chinchilla-approach3-rounded",
             name=N_("Chinchilla approach 3 (rounded constants)"),
-            citation=f"{HOFFMANN}, s3.3 eq. 2 and 4; constants App. D.2 eq. 10",
+            **_cited("law.citation.approach3_rounded", ref=HOFFMANN),
             notes=(
                 "the constants as printed; they do not reproduce the paper's Figure 4 or Table A3 "
                 "(32B instead of 40B at Gopher's budget)",
@@ -135,10 +136,7 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
         ParametricLaw(
             id="epoch-2024",
             name=N_("Epoch AI refit of Chinchilla approach 3"),
-            citation=(
-                f"{EPOCH}, refit table; standard errors from Epoch's notebook "
-                "(epoch-research/analyzing-chinchilla, data_analysis.ipynb cells 25 and 54)"
-            ),
+            **_cited("law.citation.epoch", ref=EPOCH, notebook=EPOCH_NOTEBOOK),
             notes=(
                 "intervals: draws with the published standard errors and the correlations of "
                 "a bootstrap of Epoch's data (EPOCH_2024_CORRELATION)",
@@ -156,11 +154,7 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
         KaplanLaw(
             id="kaplan-2020",
             name=N_("Kaplan et al. 2020"),
-            citation=(
-                f"{KAPLAN}, eq. 6.1 and Table 6 (N_opt = 1.3e9 C_min^0.73, C_min in PF/s-days), "
-                "with C = 2 C_min (eq. 6.7) as Hoffmann et al. 2022 App. D.4 read it; loss eq. 1.5 "
-                "with Table 2 constants"
-            ),
+            **_cited("law.citation.kaplan", ref=KAPLAN),
             counts_embeddings=False,
             flops_range=KAPLAN_RANGE,
             loss_note=N_(
@@ -193,11 +187,9 @@ def _builtin_laws(tokens_per_param: float) -> dict[str, Law]:
             messages={
                 "name": message("law.tokens_per_param.name", ratio=tokens_per_param),
                 "why": message("law.tokens_per_param.why", ratio=tokens_per_param),
+                "citation": (cited := message("law.citation.tokens_per_param", ref=HOFFMANN)),
             },
-            citation=(
-                f"{HOFFMANN}, Table 3 (about 20 tokens per parameter at the compute-optimal "
-                "frontier); C = 6 N D, Kaplan et al. 2020 arXiv:2001.08361 eq. 2.1"
-            ),
+            citation=cited["text"],
             counts_embeddings=True,
             flops_range=(0.0, np.inf),
             loss_note=N_("a rule of thumb: predicts no loss"),
@@ -310,11 +302,9 @@ def law_from_fit(
                 dataset=dataset,
             ),
             "loss_note": message("law.fit.loss_note", source=source),
+            "citation": (cited := message("law.citation.fit", source=source, ref=HOFFMANN)),
         },
-        citation=(
-            f"fitted by llmplan to {source} with the parametric form of "
-            f"{HOFFMANN}, eq. 2 (approach 3)"
-        ),
+        citation=cited["text"],
         counts_embeddings=counts_embeddings,
         flops_range=flops_range,
         loss_note=f"loss in the units and on the data of {source}",

@@ -217,7 +217,7 @@ def plan_context(
             {
                 "id": law["id"],
                 "name": names[law["id"]],
-                "citation": law["citation"],
+                "citation": lang.law_text(law, "citation"),
                 "counts": _("N includes embedding parameters.")
                 if law["counts_embeddings"]
                 else _("N excludes embedding parameters."),
