@@ -182,20 +182,29 @@ MESSAGES: Final = {
         "The published laws used within their range disagree by {ratio:times} on the best size "
         "({low:si} to {high:si}): the choice of law matters as much as the budget."
     ),
-    "risk.calendar.title": N_("Calendar"),
-    "risk.calendar.band": N_(
-        "The budget's {budget:num} days assume {stated:pct} MFU without interruptions. At the MFU "
-        "this layout is calibrated to reach ({mfu:pct}, {mfu_low:pct} to {mfu_high:pct}) and with "
-        "the interruptions {count:count} accelerators expect, the run takes {days:num} days "
-        "({low:num} to {high:num}): its slow end passes the budget. Keep that slack in the "
-        "schedule."
+    "risk.calendar.title": N_("Deadline"),
+    "risk.calendar.mfu": N_(
+        "The budget assumes {stated:pct} MFU (against the bf16 peak), more than the {mfu:pct} "
+        "({low_mfu:pct} at the low end) that the parallel layout llmplan picks is calibrated to "
+        "reach. With the interruptions expected on {count:count} accelerators, the run takes "
+        "{days:num} days ({low:num} to {high:num}), past {limit}. Plan with mfu: auto or a "
+        "lower mfu, or with more time."
     ),
-    "risk.calendar.over": N_(
-        "The budget's {budget:num} days assume {stated:pct} MFU without interruptions, more than "
-        "this layout is calibrated to reach ({mfu:pct}, {mfu_low:pct} to {mfu_high:pct}). With "
-        "the interruptions {count:count} accelerators expect, the run takes {days:num} days "
-        "({low:num} to {high:num}), past the budget. Plan with mfu: auto or a lower mfu, or with "
-        "more time."
+    "risk.calendar.interruptions": N_(
+        "With the interruptions expected on {count:count} accelerators, which the budget does not "
+        "count, the run takes {days:num} days ({low:num} to {high:num}), past {limit}. Leave "
+        "about {slack:num} days of slack, or plan fewer tokens."
+    ),
+    "risk.calendar.band": N_(
+        "At the MFU calibrated for the parallel layout llmplan picks, and with the interruptions "
+        "expected on {count:count} accelerators, the run takes {days:num} days ({low:num} to "
+        "{high:num}): the slow end of that range runs past {limit}. Leave about {slack:num} days "
+        "of slack in the schedule."
+    ),
+    "risk.calendar.days": N_("the budget's {days:num} days"),
+    "risk.calendar.usd": N_("the {days:num} days that {usd:usd} buy on {count:count} accelerators"),
+    "risk.calendar.gpu_hours": N_(
+        "the {days:num} days that {hours:si} accelerator-hours give on {count:count} accelerators"
     ),
     "risk.mfu.title": N_("Utilisation assumed"),
     "risk.mfu": N_(

@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from llmplan.core.messages import risk
+from llmplan.core.messages import message, risk
 from llmplan.inputs.budget import Budget
 from llmplan.inputs.catalog import Catalog
 from llmplan.laws.base import Law
@@ -26,8 +26,10 @@ HARMLESS_EPOCHS: Final = 4.0
 #: Laws that differ by more than this factor in N "disagree".
 DISAGREEMENT_FACTOR: Final = 2.0
 #: A training run within this fraction of a budget's days (7 hours of 30 days) is on time: the
-#: calendar's own band (calibrated MFU, interruptions) is ten times as wide.
+#: calendar's own range (calibrated MFU, interruptions) is about twenty times as wide.
 CALENDAR_TOLERANCE: Final = 0.01
+#: Risk levels, most serious first.
+LEVELS: Final = ("high", "medium", "low")
 
 
 def risks(
@@ -94,40 +96,61 @@ def risks(
         )
     if any(note["code"] == "budget.mfu_assumed" for note in budget.notes):
         out.append(risk("mfu", "low", "risk.mfu", mfu=budget.mfu))
-    return out
+    return sorted(out, key=lambda r: LEVELS.index(r["level"]))  # stable: kinds keep their order
 
 
 def calendar_risk(run: Mapping[str, Any] | None, budget: Budget) -> dict[str, Any] | None:
-    """A risk when the training run's calendar (its calibrated MFU and expected interruptions,
-    :func:`llmplan.run.calendar.calendar`) passes the days a hard budget of accelerator time or
-    money pays for (by more than :data:`CALENDAR_TOLERANCE`): high when its central estimate
-    does, medium when only its slow end does."""
+    """A risk when the training run's calendar (:func:`llmplan.run.calendar.calendar`: its
+    calibrated MFU and the interruptions expected on its accelerators) passes the days a hard
+    budget pays for, by more than :data:`CALENDAR_TOLERANCE`; budgets of accelerator time or of
+    money on a stated number of accelerators have such days.
+
+    - high: the expected run is late because the budget states more MFU than the layout is
+      calibrated to reach;
+    - medium: the expected run is late by the interruptions alone (the budget counts none);
+    - medium: only the slow end of its range is late, for a stated MFU (under ``mfu: auto`` the
+      plan already runs at the calibrated MFU, whose band the training-run section gives).
+    """
     if run is None or budget.soft or budget.fixed_compute or budget.days is None:
         return None
     calendar = run.get("calendar")
-    if not calendar:
+    if not calendar or budget.hardware is None or budget.mfu is None:
         return None
     allowed = budget.days * (1 + CALENDAR_TOLERANCE)
-    if calendar["days_high"] <= allowed:
+    late, slow = calendar["days"] > allowed, calendar["days_high"] > allowed
+    if not late and (not slow or budget.mfu_auto):
         return None
-    over = calendar["days"] > allowed
-    # the run's MFU is of the bf16/fp16 peak; the budget's, of the peak at its precision
-    hw = budget.hardware
-    to_budget_peak = 1.0 if hw is None else hw.peak_flops / hw.peak_flops_at(budget.precision)
-    return risk(
-        "calendar",
-        "high" if over else "medium",
-        "risk.calendar.over" if over else "risk.calendar.band",
-        stated=budget.mfu,
-        mfu=run["mfu"] * to_budget_peak,
-        mfu_low=run["mfu_low"] * to_budget_peak,
-        mfu_high=run["mfu_high"] * to_budget_peak,
-        count=budget.count,
-        days=calendar["days"],
-        low=calendar["days_low"],
-        high=calendar["days_high"],
-        budget=budget.days,
-    )
+    hw = budget.hardware  # the run's MFU is of the bf16 peak, the budget's of its precision's
+    stated = budget.mfu * hw.peak_flops_at(budget.precision) / hw.peak_flops
+    args = {
+        "count": budget.count,
+        "days": calendar["days"],
+        "low": calendar["days_low"],
+        "high": calendar["days_high"],
+        "limit": _budget_days(budget),
+        "slack": _about(calendar["days_high"] - budget.days),
+    }
+    if late and not budget.mfu_auto and stated > run["mfu"]:
+        mfus = {"stated": stated, "mfu": run["mfu"], "low_mfu": run["mfu_low"]}
+        return risk("calendar", "high", "risk.calendar.mfu", **args, **mfus)
+    code = "risk.calendar.interruptions" if late else "risk.calendar.band"
+    return risk("calendar", "medium", code, **args)
+
+
+def _about(days: float) -> float:
+    """``days`` as a schedule states them: to 0.1 day, or two digits below one day."""
+    return round(days, 1) if days >= 1 else float(f"{days:.2g}")
+
+
+def _budget_days(budget: Budget) -> dict[str, Any]:
+    """The days a budget pays for, as its own form states them (a message)."""
+    if budget.form == "usd":
+        return message("risk.calendar.usd", days=budget.days, usd=budget.usd, count=budget.count)
+    if budget.form == "gpu_hours":
+        return message(
+            "risk.calendar.gpu_hours", days=budget.days, hours=budget.gpu_hours, count=budget.count
+        )
+    return message("risk.calendar.days", days=budget.days)
 
 
 def laws_range(allocations: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -337,5 +337,6 @@ def auto_mfu_budget(
         assumptions=replace(assumptions, mfu=mfu),
         notes=(*[n for n in budget.notes if not n["code"].startswith("budget.mfu")], note),
         precision=budget.precision,
+        soft=budget.soft,
     )
     return replace(resolved, mfu_auto=True)
