@@ -10,6 +10,7 @@ from shipped_plans import plan_of
 
 from conftest import REPO
 from llmplan.arch.shape import ModelShape
+from llmplan.cli import main
 from llmplan.inputs.catalog import load_catalog
 from llmplan.inputs.scenario import parse_scenario
 from llmplan.inputs.settings import defaults
@@ -76,6 +77,24 @@ def test_mfu_auto_plans_with_the_calibrated_mfu():
     assert 0.85 * run["mfu"] <= budget["mfu"] <= run["mfu"] + 0.005
     assert budget["flops"] == pytest.approx(512 * 20 * 86400 * 989.4e12 * budget["mfu"], rel=1e-9)
     assert any(n["text"].startswith("MFU auto:") for n in budget["notes"])
+
+
+def test_mfu_auto_on_the_command_line_plans_as_the_scenario_does(monkeypatch, capsys, tmp_path):
+    """--mfu auto resolves the MFU as a scenario's mfu: auto does; it was read as the default
+    40% without a word."""
+    monkeypatch.chdir(tmp_path)
+    flags = ["--gpu", "h100-sxm", "--count", "512", "--days", "20", "--mfu", "auto"]
+    assert main(["allocate", *flags, "--catalog", str(REPO / "data/catalog"), "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    text = "title: auto\nbudget: {hardware: h100-sxm, count: 512, days: 20, mfu: auto}\n"
+    scenario = parse_scenario(text, "auto.yaml", hardware=CATALOG.hardware)
+    plan = json.loads(
+        dumps(build_plan(scenario, CATALOG, provenance={}, inference_loss_tolerance=TOLERANCE))
+    )
+    assert cli["budget"]["mfu_auto"] is True
+    assert cli["budget"]["mfu"] == plan["budget"]["mfu"] != defaults().assumptions.mfu
+    for key in ("params", "tokens", "train_flops", "risks"):
+        assert cli[key] == plan["recommendation"][key], key
 
 
 @pytest.mark.parametrize("name", ["startup-64xh100", "gopher-chinchilla"])

@@ -26,9 +26,15 @@ from llmplan.inputs.scenario import Scenario
 from llmplan.io.jsonio import dumps
 from llmplan.laws.base import Law
 from llmplan.laws.registry import all_laws, canonical_id, get_law
-from llmplan.plan.architecture import family_per_token, model_spec, plan_architecture
+from llmplan.plan.architecture import (
+    exact_optimal,
+    family_per_token,
+    model_spec,
+    plan_architecture,
+)
 from llmplan.plan.build import plan_budget, resolve_mfu, settle
 from llmplan.plan.check import load_settings
+from llmplan.run.training import auto_mfu_budget
 
 # flag destination -> budget key of the scenario contract
 _BUDGET_FLAGS = {
@@ -65,7 +71,8 @@ def register(subparsers: Any) -> None:
     b.add_argument("--price", help="price per accelerator-hour in US dollars")
     b.add_argument(
         "--mfu",
-        help="model FLOPs utilisation, 0 < mfu <= 1 (default: assumptions.mfu of the config)",
+        help="model FLOPs utilisation, 0 < mfu <= 1, or auto: the MFU calibrated for the layout "
+        "of the planned model (default: assumptions.mfu of the config)",
     )
     p.add_argument("--law", default="all", help="law id, or 'all' (default); see `llmplan laws`")
     p.add_argument(
@@ -159,6 +166,10 @@ def _run_allocate(args: argparse.Namespace) -> int:
     else:
         budget, laws, primary, constraints = _from_flags(args, settings, fitted, catalog, where)
         spec = parse_model(None, where.at("model"))  # what a scenario without model: builds
+        if budget.mfu_auto:  # --mfu auto: as a scenario's mfu: auto (plan.build.resolve_mfu)
+            budget = auto_mfu_budget(
+                budget, exact_optimal(spec, primary), assumptions=settings.assumptions, spec=spec
+            )
     result = plan_budget(
         budget,
         laws,

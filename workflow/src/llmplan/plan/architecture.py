@@ -234,10 +234,11 @@ def family_per_token(spec: ModelSpec) -> Callable[[np.ndarray], np.ndarray]:
     return per_token
 
 
-def exact_optimal(scenario: Scenario, law: Law) -> Callable[[float], tuple[float, float]]:
-    """C -> (N, D): ``law``'s unconstrained optimum on C = F(N) D for the scenario's family
-    (:func:`llmplan.arch.allocation.exact_allocation`), the model a plan of C would build."""
-    t, basis, convention = _family(model_spec(scenario))
+def exact_optimal(spec: ModelSpec, law: Law) -> Callable[[float], tuple[float, float]]:
+    """C -> (N, D): ``law``'s unconstrained optimum on C = F(N) D for the family of ``spec``
+    (:func:`model_spec` of a scenario; :func:`llmplan.arch.allocation.exact_allocation`), the
+    model a plan of C would build."""
+    t, basis, convention = _family(spec)
 
     def optimal(flops: float) -> tuple[float, float]:
         found = exact_allocation(law, flops, t, convention=convention, basis=basis)

@@ -180,7 +180,7 @@ def resolve_mfu(scenario: Scenario, primary: Law) -> Scenario:
         return scenario
     resolved = auto_mfu_budget(
         scenario.budget,
-        exact_optimal(scenario, primary),
+        exact_optimal(model_spec(scenario), primary),
         assumptions=scenario.assumptions,
         spec=scenario.model,
     )
