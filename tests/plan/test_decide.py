@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import yaml
 from exact_support import exact_params
+from shipped_plans import catalog as shipped_catalog
 from shipped_plans import plan_json
 
 from conftest import REPO
@@ -21,10 +22,12 @@ from llmplan.core.errors import Where
 from llmplan.inputs.budget import resolve_budget
 from llmplan.inputs.constraints import Constraints
 from llmplan.inputs.model import parse_model
+from llmplan.inputs.scenario import parse_scenario
 from llmplan.inputs.settings import defaults
 from llmplan.laws.data_constrained import data_constrained_loss
 from llmplan.laws.registry import get_law
 from llmplan.plan.architecture import family_per_token
+from llmplan.plan.build import build_plan
 from llmplan.plan.decide import decide, shorten_for_model
 from llmplan.steps.catalog import write_catalog
 from llmplan.steps.index import write_index
@@ -314,3 +317,27 @@ def test_a_plan_shortened_within_its_unique_data_no_longer_says_the_data_binds()
     assert shorten_for_model(rec, law, 1e22 / (0.98 * unique))  # a shape 2% dearer per token
     assert rec["epochs"] == pytest.approx(0.98) and rec["binding"] == []
     assert not any(m["code"].startswith("basis.repeating") for m in rec["basis"])
+
+
+def test_a_price_what_if_keeps_the_planned_model() -> None:
+    """The README's my-plan (16 H100 for 21 days, 2T inference tokens): a price of +-20% buys the
+    same compute, so its what-if rows keep the recommendation (the model to build, shortened to
+    its exact FLOPs), and only the cost moves; they planned the smooth family's 375.6B tokens
+    against the plan's 373.8B."""
+    text = (
+        "title: t\nbudget: {hardware: h100-sxm, count: 16, days: 21, mfu: 0.4, "
+        "price_per_hour: 2.5}\nlaws: [chinchilla-approach3, epoch-2024, tokens-per-param]\n"
+        "constraints: {max_params: 30B, unique_tokens: 1T, inference_tokens: 2T}\n"
+    )
+    catalog = shipped_catalog()
+    scenario = parse_scenario(text, "my-plan.yaml", hardware=catalog.hardware)
+    plan = build_plan(
+        scenario, catalog, provenance={}, inference_loss_tolerance=SETTINGS.inference_loss_tolerance
+    )
+    rec = plan["recommendation"]
+    prices = [row for row in plan["what_if"] if "price_factor" in row["change"]]
+    assert len(prices) == 2
+    for row in prices:
+        for key in ("params", "tokens", "loss", "train_flops", "days"):
+            assert row[key] == rec[key], key
+        assert row["usd"] == pytest.approx(rec["usd"] * row["change"]["price_factor"])

@@ -76,14 +76,17 @@ def what_if(
         }
     ]
     for label, change, varied in _cases(budget):
-        plan = decide(
-            varied,
-            law,
-            constraints,
-            inference_loss_tolerance=inference_loss_tolerance,
-            per_token=per_token,
-        )
         same = varied.spend(recommendation["train_flops"])
+        if varied.flops == budget.flops:  # the same compute (a price of time): the same model
+            plan = {**recommendation, "days": same["days"], "usd": same["usd"]}
+        else:
+            plan = decide(
+                varied,
+                law,
+                constraints,
+                inference_loss_tolerance=inference_loss_tolerance,
+                per_token=per_token,
+            )
         over = _over(same, budget)
         rows.append(
             {
