@@ -69,7 +69,11 @@ def test_a_budget_that_assumes_more_mfu_than_its_layout_reaches_runs_late(form: 
     assert (late["level"], late["code"]) == ("high", "risk.calendar.mfu")
     assert late["args"]["days"] == run["calendar"]["days"] > 40
     assert late["args"]["stated"] == pytest.approx(0.9)
-    assert late["text"].startswith("The budget assumes 90% MFU (against the bf16 peak)")
+    assert late["args"]["mfu"] == pytest.approx(run["mfu"])  # a bf16 budget: the same peak
+    assert late["text"].startswith(
+        "The budget's days assume 90% MFU (of the BF16 peak) without interruptions, more than "
+        "the 60%"
+    )
     assert f"past {limit}." in late["text"]
 
 
@@ -119,10 +123,13 @@ def test_only_the_slow_end_past_the_budget_is_a_medium_risk_in_both_languages() 
     (late,) = _calendar_risks(plan)
     assert (late["level"], late["code"]) == ("medium", "risk.calendar.band")
     assert late["args"]["low"] < late["args"]["days"] <= 30 < late["args"]["high"]
-    assert late["args"]["slack"] == 0.76  # 30.76 - 30, two digits below one day
+    assert late["args"]["slack"] == 0.8  # 30.76 - 30, to 0.1 day as the days are printed
+    # MFU on page one's footing: the budget's 30% of the FP8 peak, not the bf16 peak's 60%
+    assert late["args"]["stated"] == plan["budget"]["mfu"] == 0.3
+    assert "assume 30% MFU (of the FP8 peak)" in late["text"]
     zh = language("zh").message(late)
     assert "训练需 26.6 天（24.1至30.8 天）：区间上限（最慢情形）超出预算的 30 天" in zh
-    assert "约 0.76 天余量" in zh
+    assert "约 0.8 天余量" in zh and "相对 FP8 峰值" in zh
 
 
 def test_compute_budgets_soft_budgets_and_runs_within_tolerance_have_none() -> None:

@@ -184,22 +184,23 @@ MESSAGES: Final = {
     ),
     "risk.calendar.title": N_("Deadline"),
     "risk.calendar.mfu": N_(
-        "The budget assumes {stated:pct} MFU (against the bf16 peak), more than the {mfu:pct} "
-        "({low_mfu:pct} at the low end) that the parallel layout llmplan picks is calibrated to "
-        "reach. With the interruptions expected on {count:count} accelerators, the run takes "
-        "{days:num} days ({low:num} to {high:num}), past {limit}. Plan with mfu: auto or a "
-        "lower mfu, or with more time."
+        "The budget's days assume {stated:pct} MFU (of the {peak} peak) without interruptions, "
+        "more than the {mfu:pct} ({mfu_low:pct} to {mfu_high:pct}) that the parallel layout "
+        "llmplan picks is calibrated to reach. With the interruptions expected on {count:count} "
+        "accelerators, the run takes {days:num} days ({low:num} to {high:num}), past {limit}. "
+        "Plan with mfu: auto or a lower mfu, or with more time."
     ),
     "risk.calendar.interruptions": N_(
-        "With the interruptions expected on {count:count} accelerators, which the budget does not "
-        "count, the run takes {days:num} days ({low:num} to {high:num}), past {limit}. Leave "
-        "about {slack:num} days of slack, or plan fewer tokens."
+        "The budget's days assume no interruptions. With those expected on {count:count} "
+        "accelerators, the run takes {days:num} days ({low:num} to {high:num}), past {limit}. "
+        "Leave about {slack:num} days of slack, or plan fewer tokens."
     ),
     "risk.calendar.band": N_(
-        "At the MFU calibrated for the parallel layout llmplan picks, and with the interruptions "
-        "expected on {count:count} accelerators, the run takes {days:num} days ({low:num} to "
-        "{high:num}): the slow end of that range runs past {limit}. Leave about {slack:num} days "
-        "of slack in the schedule."
+        "The budget's days assume {stated:pct} MFU (of the {peak} peak) without interruptions. "
+        "The parallel layout llmplan picks is calibrated to reach {mfu:pct} ({mfu_low:pct} to "
+        "{mfu_high:pct}); with that and the interruptions expected on {count:count} "
+        "accelerators, the run takes {days:num} days ({low:num} to {high:num}): the slow end of "
+        "that range runs past {limit}. Leave about {slack:num} days of slack in the schedule."
     ),
     "risk.calendar.days": N_("the budget's {days:num} days"),
     "risk.calendar.usd": N_("the {days:num} days that {usd:usd} buy on {count:count} accelerators"),

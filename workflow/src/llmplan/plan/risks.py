@@ -120,9 +120,14 @@ def calendar_risk(run: Mapping[str, Any] | None, budget: Budget) -> dict[str, An
     late, slow = calendar["days"] > allowed, calendar["days_high"] > allowed
     if not late and (not slow or budget.mfu_auto):
         return None
-    hw = budget.hardware  # the run's MFU is of the bf16 peak, the budget's of its precision's
-    stated = budget.mfu * hw.peak_flops_at(budget.precision) / hw.peak_flops
+    hw = budget.hardware  # the run's MFU is of the bf16 peak; page one's, of the budget's peak
+    to_budget_peak = hw.peak_flops / hw.peak_flops_at(budget.precision)
     args = {
+        "stated": budget.mfu,
+        "mfu": run["mfu"] * to_budget_peak,
+        "mfu_low": run["mfu_low"] * to_budget_peak,
+        "mfu_high": run["mfu_high"] * to_budget_peak,
+        "peak": (budget.precision or hw.training_precision).upper(),
         "count": budget.count,
         "days": calendar["days"],
         "low": calendar["days_low"],
@@ -130,16 +135,16 @@ def calendar_risk(run: Mapping[str, Any] | None, budget: Budget) -> dict[str, An
         "limit": _budget_days(budget),
         "slack": _about(calendar["days_high"] - budget.days),
     }
-    if late and not budget.mfu_auto and stated > run["mfu"]:
-        mfus = {"stated": stated, "mfu": run["mfu"], "low_mfu": run["mfu_low"]}
-        return risk("calendar", "high", "risk.calendar.mfu", **args, **mfus)
+    if late and not budget.mfu_auto and budget.mfu > args["mfu"]:
+        return risk("calendar", "high", "risk.calendar.mfu", **args)
     code = "risk.calendar.interruptions" if late else "risk.calendar.band"
     return risk("calendar", "medium", code, **args)
 
 
 def _about(days: float) -> float:
-    """``days`` as a schedule states them: to 0.1 day, or two digits below one day."""
-    return round(days, 1) if days >= 1 else float(f"{days:.2g}")
+    """``days`` as a schedule states them: to 0.1 day (as the days beside them are printed), or
+    two digits below 0.1 day."""
+    return round(days, 1) if days >= 0.1 else float(f"{days:.2g}")
 
 
 def _budget_days(budget: Budget) -> dict[str, Any]:
