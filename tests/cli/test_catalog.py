@@ -42,3 +42,18 @@ def test_bad_catalog_is_one_line_on_stderr(tmp_path: Path, capsys) -> None:
 def test_bad_mfu(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalog", "--catalog", str(CATALOG_DIR), "--json", "--mfu", "2"]) == 2
     assert "--mfu" in capsys.readouterr().err
+
+
+def test_outside_the_project_the_error_says_where_to_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run from another folder, the default catalog (data/catalog) is not there: the error says
+    so and how to fix it, rather than that a folder holds no files."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["allocate", "--flops", "1e22"]) == 2
+    err = capsys.readouterr().err
+    assert f"data/catalog: no such folder under {tmp_path}" in err
+    assert "run llmplan from the project's folder, or pass --catalog DIR" in err
+    (tmp_path / "empty").mkdir()
+    assert main(["catalog", "--catalog", str(tmp_path / "empty")]) == 2
+    assert "no *.yaml files" in capsys.readouterr().err

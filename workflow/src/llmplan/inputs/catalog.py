@@ -277,8 +277,12 @@ def load_catalog(catalog_dir: Path | str) -> Catalog:
     catalog_dir = Path(catalog_dir)
     paths = sorted(catalog_dir.glob("*.yaml")) if catalog_dir.is_dir() else []
     if not paths:
+        found = "no *.yaml files" if catalog_dir.is_dir() else f"no such folder under {Path.cwd()}"
         raise InputError(
-            str(catalog_dir), "no *.yaml files", expected="models.yaml and hardware.yaml"
+            str(catalog_dir),
+            found,
+            expected="models.yaml and hardware.yaml (run llmplan from the project's folder, or "
+            "pass --catalog DIR)",
         )
     errors = ErrorCollector()
     texts = []
