@@ -46,7 +46,7 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(
             Where("command line", field=field),
             message,
-            expected=f"see `{self.prog} --help`",
+            hint=f"See `{self.prog} --help`.",
         )
 
 

@@ -316,7 +316,8 @@ def resolve_budget(
                 raise InputError(
                     where.at(key),
                     f"'{key}' needs 'hardware' to mean anything",
-                    expected="add 'hardware: <catalog id>' to the budget, or remove it",
+                    expected="'hardware: <catalog id>' beside it in the budget",
+                    hint=f"Add a hardware id, or remove '{key}'.",
                 )
     hw = None
     if "hardware" in spec:
