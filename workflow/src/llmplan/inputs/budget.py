@@ -3,9 +3,9 @@
 A budget is stated in exactly one of five forms (the scenario contract):
 
 - ``{flops: C}`` or ``{pf_days: P}`` (1 PF/s-day = 8.64e19 FLOPs);
-- ``{hardware, count, days, mfu}``: C = count x days x 86,400 s x peak x mfu;
-- ``{hardware, gpu_hours, mfu}``: C = gpu_hours x 3,600 s x peak x mfu;
-- ``{hardware, usd, price_per_hour, mfu}``: gpu_hours = usd / price_per_hour, then as above.
+- ``{hardware, count, days, [mfu]}``: C = count x days x 86,400 s x peak x mfu;
+- ``{hardware, gpu_hours, [mfu]}``: C = gpu_hours x 3,600 s x peak x mfu;
+- ``{hardware, usd, price_per_hour, [mfu]}``: gpu_hours = usd / price_per_hour, then as above.
 
 ``mfu: auto`` (with hardware) asks for the calibrated MFU of the layout the plan chooses
 (:func:`llmplan.run.training.auto_mfu_budget`); until the plan resolves it, the budget carries the
@@ -43,9 +43,9 @@ AMOUNT_KEYS = ("flops", "pf_days", "days", "gpu_hours", "usd")
 FORMS = {
     "flops": "flops",
     "pf_days": "pf_days",
-    "days": "hardware, count, days, mfu",
-    "gpu_hours": "hardware, gpu_hours, mfu",
-    "usd": "hardware, usd, price_per_hour, mfu",
+    "days": "hardware, count, days, [mfu]",
+    "gpu_hours": "hardware, gpu_hours, [mfu]",
+    "usd": "hardware, usd, price_per_hour, [mfu]",
 }
 
 
@@ -288,6 +288,9 @@ def resolve_budget(
         raise InputError(where, f"found {spec!r}", expected="a mapping such as {flops: 5.76e23}")
     amounts = [k for k in AMOUNT_KEYS if k in spec]
     forms = "; ".join("{" + f + "}" for f in FORMS.values())
+    if not amounts and "hardware" in spec:  # the accelerators, not how much of them
+        how_much = "'days' (with 'count'), 'gpu_hours' or 'usd' (with 'price_per_hour')"
+        raise InputError(where, "the budget names hardware but not how much", expected=how_much)
     if len(amounts) != 1:
         found = "none" if not amounts else "several (" + ", ".join(amounts) + ")"
         raise InputError(
