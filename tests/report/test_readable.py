@@ -170,3 +170,22 @@ def test_a_risk_is_headed_as_each_language_heads_it(built: dict, code: str) -> N
         "zh": "<strong>外推：</strong>预算是",
     }
     assert head[code] in html
+
+
+@pytest.mark.parametrize("code", ["en", "zh"])
+def test_page_one_says_the_law_s_size_range_is_before_the_constraints(
+    built: dict, code: str
+) -> None:
+    """startup-64xh100 plans 12.8B for its inference demand beside a law's range of 19B-29.2B:
+    the row says the range is before the constraints the Why line names; a plan no constraint
+    binds (gopher-chinchilla) says nothing of the kind."""
+    lang = language(code)
+    words = {"en": "before the constraints named under Why", "zh": "未计入上方“依据”中所列的约束"}
+    for name, binds in (("startup-64xh100", True), ("gopher-chinchilla", False)):
+        plan = built["plans"][name]
+        assert bool(plan["recommendation"]["binding"]) is binds
+        context = plan_context(plan, Settings.from_config(CONFIG), lang)
+        charts = {"isoflop": "", "frontier": ""}
+        html = render_html("plan.html.j2", {**context, "charts": charts}, lang=lang)
+        size_row = html[html.index('class="keyfacts"') :].split("</tr>")[0]
+        assert (words[code] in size_row) is binds, name
