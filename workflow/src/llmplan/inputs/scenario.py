@@ -236,13 +236,15 @@ def _laws(
             )
         )
     primary = data.get("primary_law", settings.primary_law)
-    if primary not in laws:
+    # the laws the reader can choose from: an unknown id has its own error above
+    valid = [law for law in laws if known_laws is None or law in known_laws]
+    if primary not in laws and valid:
         if "primary_law" in data:
             errors.add(
                 InputError(
                     doc.where("primary_law", entry=name),
                     f"'{primary}' is not among the scenario's laws",
-                    expected="one of " + ", ".join(laws),
+                    expected="one of " + ", ".join(valid),
                 )
             )
         else:
@@ -251,7 +253,7 @@ def _laws(
                     doc.where("laws" if own_laws else (), entry=name),
                     f"the primary law '{primary}' (primary_law of config/config.yaml) is not "
                     "among the scenario's laws",
-                    expected=f"'primary_law:' set to one of {', '.join(laws)}, or "
+                    expected=f"'primary_law:' set to one of {', '.join(valid)}, or "
                     f"'{primary}' added to 'laws:'",
                 )
             )
