@@ -26,15 +26,9 @@ from llmplan.inputs.scenario import Scenario
 from llmplan.io.jsonio import dumps
 from llmplan.laws.base import Law
 from llmplan.laws.registry import all_laws, canonical_id, get_law
-from llmplan.plan.architecture import (
-    exact_optimal,
-    family_per_token,
-    model_spec,
-    plan_architecture,
-)
-from llmplan.plan.build import plan_budget, resolve_mfu, settle
+from llmplan.plan.architecture import family_per_token, model_spec, plan_architecture
+from llmplan.plan.build import auto_budget, plan_budget, resolve_mfu, settle
 from llmplan.plan.check import load_settings
-from llmplan.run.training import auto_mfu_budget
 
 # flag destination -> budget key of the scenario contract
 _BUDGET_FLAGS = {
@@ -166,10 +160,7 @@ def _run_allocate(args: argparse.Namespace) -> int:
     else:
         budget, laws, primary, constraints = _from_flags(args, settings, fitted, catalog, where)
         spec = parse_model(None, where.at("model"))  # what a scenario without model: builds
-        if budget.mfu_auto:  # --mfu auto: as a scenario's mfu: auto (plan.build.resolve_mfu)
-            budget = auto_mfu_budget(
-                budget, exact_optimal(spec, primary), assumptions=settings.assumptions, spec=spec
-            )
+        budget = auto_budget(budget, spec, primary, settings.assumptions)  # --mfu auto
     result = plan_budget(
         budget,
         laws,

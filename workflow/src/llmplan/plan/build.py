@@ -23,9 +23,10 @@ import numpy as np
 from llmplan.arch.shape import ModelShape
 from llmplan.core.compute import tokens_for_flops
 from llmplan.core.intervals import INTERVAL_TEXT
-from llmplan.inputs.budget import Budget
+from llmplan.inputs.budget import Assumptions, Budget
 from llmplan.inputs.catalog import Catalog
 from llmplan.inputs.constraints import Constraints
+from llmplan.inputs.model import ModelSpec
 from llmplan.inputs.scenario import Scenario
 from llmplan.laws.base import Law
 from llmplan.laws.registry import LOSS_COMPARABILITY_NOTE, alias_note, canonical_id, get_law
@@ -174,17 +175,21 @@ def curves(flops: float, laws: Sequence[Law]) -> dict[str, Any]:
 
 
 def resolve_mfu(scenario: Scenario, primary: Law) -> Scenario:
-    """The scenario with ``mfu: auto`` resolved to the calibrated MFU of the layout that trains the
-    primary law's model (:func:`llmplan.run.training.auto_mfu_budget`); unchanged otherwise."""
+    """The scenario with ``mfu: auto`` resolved (:func:`auto_budget`); unchanged otherwise."""
     if not scenario.budget.mfu_auto:
         return scenario
-    resolved = auto_mfu_budget(
-        scenario.budget,
-        exact_optimal(model_spec(scenario), primary),
-        assumptions=scenario.assumptions,
-        spec=scenario.model,
-    )
-    return replace(scenario, budget=resolved)
+    budget = auto_budget(scenario.budget, model_spec(scenario), primary, scenario.assumptions)
+    return replace(scenario, budget=budget)
+
+
+def auto_budget(budget: Budget, spec: ModelSpec, primary: Law, assumptions: Assumptions) -> Budget:
+    """``budget`` with ``mfu: auto`` resolved to the calibrated MFU of the layout that trains the
+    primary law's model of family ``spec`` (:func:`llmplan.run.training.auto_mfu_budget`), for a
+    scenario and for ``llmplan allocate --mfu auto`` alike; unchanged otherwise."""
+    if not budget.mfu_auto:
+        return budget
+    optimal = exact_optimal(spec, primary)
+    return auto_mfu_budget(budget, optimal, assumptions=assumptions, spec=spec)
 
 
 def build_plan(
